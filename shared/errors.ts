@@ -1,0 +1,56 @@
+/**
+ * The closed set of error codes the API answers with, and the HTTP status of each. Every error is
+ * an RFC 9457 problem+json document carrying one of these codes (and `param` when a field is at
+ * fault), so clients can branch on `code` without parsing messages.
+ */
+export const ERROR_STATUS = {
+  malformed_json: 400,
+  parameter_missing: 422,
+  parameter_invalid: 422,
+  parameter_unknown: 422,
+  api_key_missing: 401,
+  api_key_invalid: 401,
+  session_expired: 401,
+  insufficient_scope: 403,
+  wrong_key_type: 403,
+  origin_not_allowed: 403,
+  resource_missing: 404,
+  route_not_found: 404,
+  method_not_allowed: 405,
+  idempotency_key_reused: 409,
+  idempotency_key_in_use: 409,
+  invoice_not_draft: 409,
+  invoice_not_open: 409,
+  invoice_immutable: 409,
+  invoice_has_payments: 409,
+  concurrent_update: 409,
+  external_id_taken: 409,
+  payment_not_refundable: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  amount_too_large: 422,
+  invoice_total_not_positive: 422,
+  currency_mismatch: 422,
+  customer_mismatch: 422,
+  invoice_not_payable: 422,
+  allocation_exceeds_amount_due: 422,
+  allocations_do_not_match_amount: 422,
+  duplicate_allocation: 422,
+  refund_exceeds_amount: 422,
+  payment_method_not_accepted: 422,
+  rate_limited: 429,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** The body of every error response (RFC 9457 problem details plus `code` and `param`). */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail: string;
+  param?: string;
+  request_id?: string;
+}

@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { OnlineMethod, Timestamp } from "./common";
+import { Address } from "./customers";
+import { Terms } from "./invoices";
+
+/**
+ * A numbering format: literal characters plus `{YYYY}`, `{YY}`, `{MM}` and exactly one `{SEQ}` or
+ * `{SEQ:n}` (zero-padded to n digits). The sequence restarts for every distinct rendering of the
+ * other tokens, so `F{YYYY}-{SEQ:6}` numbers F2026-000001, F2026-000002… then F2027-000001.
+ */
+export const NumberingFormat = z
+  .string()
+  .max(40)
+  .regex(/^(?:[A-Za-z0-9\-_/. ]|\{YYYY\}|\{YY\}|\{MM\}|\{SEQ(?::(?:[1-9]|1[0-2]))?\})+$/, "may only hold letters, digits, - _ / . and the tokens {YYYY} {YY} {MM} {SEQ} {SEQ:n}")
+  .refine((value) => (value.match(/\{SEQ(?::\d+)?\}/g) ?? []).length === 1, "must contain {SEQ} or {SEQ:n} exactly once")
+  .meta({ example: "F{YYYY}-{SEQ:6}" });
+
+const Origin = z
+  .string()
+  .max(200)
+  .regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/, "must be an origin such as https://shop.example.com (scheme, host, optional port)");
+
+export const SettingsSchema = z
+  .object({
+    payment_methods: z.array(OnlineMethod).max(4).meta({ description: "Methods clients may pay with in the widget." }),
+    default_terms: Terms.extend({ net_days: z.int().min(0).max(365) }),
+    numbering: z.object({ format: NumberingFormat }),
+    allowed_origins: z.array(Origin).max(20).meta({ description: "Origins whose pages may call client endpoints (CORS)." }),
+    seller: z.object({
+      legal_name: z.string().trim().max(200).optional(),
+      legal_form: z.string().trim().max(100).optional(),
+      share_capital: z.string().trim().max(100).optional(),
+      address: Address.optional(),
+      siren: z.string().regex(/^\d{9}$/).optional(),
+      siret: z.string().regex(/^\d{14}$/).optional(),
+      rcs: z.string().trim().max(100).optional(),
+      vat_number: z.string().regex(/^[A-Z]{2}[0-9A-Z]{2,13}$/).optional(),
+    }),
+    email_signature: z.string().max(2000),
+    branding: z.object({ accent_color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(), logo_url: z.url().max(500).optional() }),
+  })
+  .meta({ id: "Settings" });
+
+/** PUT /v1/settings: any subset of the top-level fields; each given field replaces the stored one. */
+export const SettingsUpdate = z
+  .strictObject({
+    payment_methods: SettingsSchema.shape.payment_methods,
+    default_terms: z.strictObject(SettingsSchema.shape.default_terms.shape),
+    numbering: z.strictObject(SettingsSchema.shape.numbering.shape),
+    allowed_origins: SettingsSchema.shape.allowed_origins,
+    seller: z.strictObject(SettingsSchema.shape.seller.shape),
+    email_signature: SettingsSchema.shape.email_signature,
+    branding: z.strictObject(SettingsSchema.shape.branding.shape),
+  })
+  .partial()
+  .meta({ id: "SettingsUpdate" });
+
+export const SettingsResponse = SettingsSchema.extend({ object: z.literal("settings"), updated_at: Timestamp.nullable() });
+
+export type Settings = z.infer<typeof SettingsSchema>;
+export type SettingsUpdateInput = z.infer<typeof SettingsUpdate>;
+
+/** What a new merchant starts with. */
+export const DEFAULT_SETTINGS: Settings = {
+  payment_methods: ["card", "stripe_checkout", "paypal"],
+  default_terms: {
+    net_days: 30,
+    customer_type: "business",
+    late_fee_policy:
+      "En cas de retard de paiement, pénalités au taux de la BCE majoré de 10 points, exigibles dès le lendemain de l'échéance, et indemnité forfaitaire pour frais de recouvrement de 40 € (C. com. L441-10).",
+    early_payment_discount: "Pas d'escompte pour paiement anticipé.",
+  },
+  numbering: { format: "F{YYYY}-{SEQ:6}" },
+  allowed_origins: [],
+  seller: {},
+  email_signature: "",
+  branding: {},
+};

@@ -1,0 +1,52 @@
+/**
+ * Invoice status rules, shared by the Worker (which stores and answers them) and the widget (which
+ * groups invoices by them). Time is a parameter: callers pass `today` as `YYYY-MM-DD` (UTC).
+ */
+import type { InvoiceStatusValue } from "./schemas/invoices";
+
+const DAY_MS = 86_400_000;
+
+/** The UTC calendar day of an instant, `YYYY-MM-DD`. */
+export function utcDay(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/** Adds whole days to a `YYYY-MM-DD` date. */
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (both `YYYY-MM-DD`); negative when `to` is earlier. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/**
+ * The status an issued invoice has for the amount paid so far. Drafts, void and uncollectible
+ * invoices keep their status whatever the amounts.
+ * @example statusForAmounts("open", 12000, 5000) // "partially_paid"
+ */
+export function statusForAmounts(current: InvoiceStatusValue, total: number, amountPaid: number): InvoiceStatusValue {
+  if (current === "draft" || current === "void" || current === "uncollectible") return current;
+  if (amountPaid >= total) return "paid";
+  return amountPaid > 0 ? "partially_paid" : "open";
+}
+
+/** Whether money can still be received for an invoice in this status. */
+export function isPayable(status: InvoiceStatusValue): boolean {
+  return status === "open" || status === "partially_paid";
+}
+
+/**
+ * Overdue is derived, never stored: a payable invoice with an amount due whose due date is past.
+ * The due date itself is the last day to pay, so the invoice is 1 day late the day after.
+ * @example overdueOf({ status: "open", amountDue: 100, dueDate: "2026-11-01" }, "2026-11-08") // { overdue: true, daysOverdue: 7 }
+ */
+export function overdueOf(
+  invoice: { status: InvoiceStatusValue; amountDue: number; dueDate: string | null },
+  today: string,
+): { overdue: boolean; daysOverdue: number } {
+  if (!isPayable(invoice.status) || invoice.amountDue <= 0 || invoice.dueDate === null) return { overdue: false, daysOverdue: 0 };
+  const late = daysBetween(invoice.dueDate, today);
+  return late > 0 ? { overdue: true, daysOverdue: late } : { overdue: false, daysOverdue: 0 };
+}

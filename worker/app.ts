@@ -1,0 +1,71 @@
+/**
+ * The route table. Each feature is a sub-app mounted here; errors of every kind end in `onError`
+ * as problem+json.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
+import { ApiError, problemResponse } from "./errors";
+import { bodyGuard } from "./lib/body-guard";
+import type { AppEnv } from "./lib/types";
+import { validationHook } from "./lib/validation";
+import { client, sessions } from "./client/routes";
+import { customers } from "./customers/routes";
+import { mountDocs } from "./docs/routes";
+import { events } from "./events/routes";
+import { invoices } from "./invoices/routes";
+import { payments } from "./payments/routes";
+import { settings } from "./settings/routes";
+
+export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+app.use("*", async (c, next) => {
+  const requestId = crypto.randomUUID();
+  c.set("requestId", requestId);
+  await next();
+  c.res.headers.set("request-id", requestId);
+});
+app.use("/v1/*", bodyGuard);
+
+app.get("/health", (c) => c.json({ ok: true }));
+app.route("/v1/customers", customers);
+app.route("/v1/invoices", invoices);
+app.route("/v1/payments", payments);
+app.route("/v1", events);
+app.route("/v1/client_sessions", sessions);
+app.route("/v1/client", client);
+app.route("/v1/settings", settings);
+mountDocs(app);
+
+/** Path patterns of every route, to tell a wrong method (405) from an unknown path (404). */
+function allowedMethods(path: string): string[] {
+  const methods = new Set<string>();
+  for (const route of app.routes) {
+    if (route.method === "ALL") continue;
+    const pattern = new RegExp(`^${route.path.replace(/\/:[^/]+/g, "/[^/]+").replace(/\/\*$/, "(/.*)?")}/?$`);
+    if (pattern.test(path)) methods.add(route.method);
+  }
+  return [...methods];
+}
+
+app.notFound((c) => {
+  const requestId = c.get("requestId");
+  const methods = allowedMethods(c.req.path);
+  if (methods.length > 0) {
+    return problemResponse(
+      new ApiError("method_not_allowed", `${c.req.method} is not allowed on ${c.req.path}; use ${methods.join(", ")}.`, undefined, { allow: methods.join(", ") }),
+      requestId,
+    );
+  }
+  if (!c.req.path.startsWith("/v1/") && c.req.method === "GET" && c.env.ASSETS) return c.env.ASSETS.fetch(c.req.raw);
+  return problemResponse(new ApiError("route_not_found", `No route ${c.req.method} ${c.req.path}. See /docs.`), requestId);
+});
+
+app.onError((error, c) => {
+  const requestId = c.get("requestId");
+  if (error instanceof ApiError) return problemResponse(error, requestId);
+  if (error instanceof HTTPException && error.status === 400) {
+    return problemResponse(new ApiError("malformed_json", `The body is not valid JSON: ${error.message}.`), requestId);
+  }
+  console.error(JSON.stringify({ request_id: requestId, path: c.req.path, error: error instanceof Error ? error.stack : String(error) }));
+  return problemResponse(new ApiError("internal_error", "Something went wrong on our side; retry, and quote the request id if it persists."), requestId);
+});

@@ -1,0 +1,87 @@
+/**
+ * Authentication: keys only in `Authorization: Bearer …`. Secret keys (`sk_…`) authenticate a
+ * merchant's server with scope `full` or `read_only`; client sessions (`cs_…`) a client's browser
+ * for one customer. Every authenticated caller is rate limited per key.
+ */
+import { createMiddleware } from "hono/factory";
+import { ApiError } from "../errors";
+import { sha256Hex } from "../lib/crypto";
+import type { AppEnv } from "../lib/types";
+
+const RATE_LIMIT_PERIOD_SECONDS = 10;
+
+function bearerToken(header: string | undefined): string {
+  if (header === undefined || header.trim() === "") {
+    throw new ApiError("api_key_missing", "Send your key as 'Authorization: Bearer <key>'.", "Authorization", {
+      "www-authenticate": 'Bearer realm="quittance"',
+    });
+  }
+  const match = /^Bearer\s+(\S{1,200})$/i.exec(header.trim());
+  if (!match) throw new ApiError("api_key_invalid", "The Authorization header must be 'Bearer <key>'.", "Authorization");
+  return match[1]!;
+}
+
+async function enforceRateLimit(env: Env, key: string): Promise<void> {
+  const { success } = await env.RATE_LIMITER.limit({ key });
+  if (!success) {
+    throw new ApiError("rate_limited", `Too many requests for this key; retry in ${RATE_LIMIT_PERIOD_SECONDS} s.`, undefined, {
+      "retry-after": String(RATE_LIMIT_PERIOD_SECONDS),
+    });
+  }
+}
+
+async function refuseBadCredential(env: Env, request: Request, message: string): Promise<never> {
+  // Guessing keys is rate limited per address too.
+  await enforceRateLimit(env, `ip:${request.headers.get("cf-connecting-ip") ?? "local"}`);
+  throw new ApiError("api_key_invalid", message, "Authorization");
+}
+
+/**
+ * Requires a secret key. `write` routes refuse `read_only` keys with 403.
+ * @example invoices.post("/", requireSecretKey("write"), handler)
+ */
+export function requireSecretKey(access: "read" | "write") {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const token = bearerToken(c.req.header("authorization"));
+    if (token.startsWith("cs_") || token.startsWith("pk_")) {
+      throw new ApiError("wrong_key_type", "This endpoint needs a secret key (sk_…).", "Authorization");
+    }
+    if (!token.startsWith("sk_")) await refuseBadCredential(c.env, c.req.raw, "Unknown API key.");
+    const row = await c.env.DB.prepare(
+      "SELECT id, merchant_id, scope FROM api_keys WHERE key_hash = ? AND kind = 'secret' AND revoked_at IS NULL",
+    )
+      .bind(await sha256Hex(token))
+      .first<{ id: string; merchant_id: string; scope: "full" | "read_only" }>();
+    if (row === null) return refuseBadCredential(c.env, c.req.raw, "Unknown or revoked API key.");
+    await enforceRateLimit(c.env, row.id);
+    if (access === "write" && row.scope !== "full") {
+      throw new ApiError("insufficient_scope", "This key is read-only; writes need a full-access key.", "Authorization");
+    }
+    c.set("caller", { kind: "secret", merchantId: row.merchant_id, keyId: row.id, scope: row.scope });
+    await next();
+  });
+}
+
+/** Requires a live client session (`cs_…`). */
+export const requireClientSession = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearerToken(c.req.header("authorization"));
+  if (!token.startsWith("cs_")) {
+    if (token.startsWith("sk_") || token.startsWith("pk_")) {
+      throw new ApiError("wrong_key_type", "Client endpoints take a client session (cs_…), minted by POST /v1/client_sessions.", "Authorization");
+    }
+    await refuseBadCredential(c.env, c.req.raw, "Unknown client session.");
+  }
+  const sessionHash = await sha256Hex(token);
+  const row = await c.env.DB.prepare(
+    "SELECT merchant_id, customer_id, expires_at FROM client_sessions WHERE token_hash = ? AND revoked_at IS NULL",
+  )
+    .bind(sessionHash)
+    .first<{ merchant_id: string; customer_id: string; expires_at: string }>();
+  if (row === null) return refuseBadCredential(c.env, c.req.raw, "Unknown client session.");
+  if (row.expires_at <= new Date().toISOString()) {
+    throw new ApiError("session_expired", "This client session has expired; ask the merchant's server for a new one.", "Authorization");
+  }
+  await enforceRateLimit(c.env, `cs:${sessionHash.slice(0, 32)}`);
+  c.set("caller", { kind: "client", merchantId: row.merchant_id, customerId: row.customer_id, sessionHash, expiresAt: row.expires_at });
+  await next();
+});

@@ -1,0 +1,83 @@
+/**
+ * `Idempotency-Key` on POST: the first request with a key runs and its answer is stored (48 h);
+ * a retry with the same key and the same request gets that answer again (`Idempotent-Replayed:
+ * true`) without running twice; the same key with another request is a 409. A key whose first
+ * request is still running answers 409 `idempotency_key_in_use`. Server errors (5xx) are not
+ * stored, nor are transient refusals (a lost race), so the client can retry them.
+ */
+import { createMiddleware } from "hono/factory";
+import { ApiError } from "../errors";
+import { sha256Hex } from "../lib/crypto";
+import type { AppEnv } from "../lib/types";
+
+const LOCK_SECONDS = 60;
+export const IDEMPOTENCY_RETENTION_HOURS = 48;
+
+interface IdempotencyRow {
+  request_hash: string;
+  status: number | null;
+  response_body: string | null;
+  locked_until: string;
+}
+
+export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
+  const key = c.req.header("idempotency-key");
+  if (c.req.method !== "POST" || key === undefined) return next();
+  if (key.length < 1 || key.length > 255) {
+    throw new ApiError("parameter_invalid", "Idempotency-Key must be 1 to 255 characters.", "Idempotency-Key");
+  }
+  const caller = c.get("caller");
+  const scope = caller.kind === "secret" ? caller.merchantId : `${caller.merchantId}/${caller.customerId}`;
+  const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
+  const db = c.env.DB;
+  const now = new Date();
+  const lockedUntil = new Date(now.getTime() + LOCK_SECONDS * 1000).toISOString();
+
+  const claimed = await db
+    .prepare(
+      `INSERT INTO idempotency_keys (scope, key, request_hash, locked_until, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (scope, key) DO UPDATE SET locked_until = excluded.locked_until, request_hash = excluded.request_hash
+         WHERE idempotency_keys.status IS NULL AND idempotency_keys.locked_until < ? AND idempotency_keys.request_hash = excluded.request_hash`,
+    )
+    .bind(scope, key, requestHash, lockedUntil, now.toISOString(), now.toISOString())
+    .run();
+
+  if (claimed.meta.changes === 0) {
+    const existing = await db
+      .prepare("SELECT request_hash, status, response_body, locked_until FROM idempotency_keys WHERE scope = ? AND key = ?")
+      .bind(scope, key)
+      .first<IdempotencyRow>();
+    if (existing === null) throw new ApiError("idempotency_key_in_use", "Retry the request.", "Idempotency-Key");
+    if (existing.request_hash !== requestHash) {
+      throw new ApiError(
+        "idempotency_key_reused",
+        "This Idempotency-Key was used with another request; use a new key for a new request.",
+        "Idempotency-Key",
+      );
+    }
+    if (existing.status === null) {
+      throw new ApiError("idempotency_key_in_use", "A request with this Idempotency-Key is still being processed.", "Idempotency-Key");
+    }
+    const contentType = existing.status >= 400 ? "application/problem+json" : "application/json";
+    return c.body(existing.response_body ?? "", existing.status as 200, {
+      "content-type": contentType,
+      "idempotent-replayed": "true",
+    });
+  }
+
+  await next();
+
+  const body = await c.res.clone().text();
+  if (c.res.status >= 500 || isTransient(c.res.status, body)) {
+    await db.prepare("DELETE FROM idempotency_keys WHERE scope = ? AND key = ?").bind(scope, key).run();
+    return;
+  }
+  await db
+    .prepare("UPDATE idempotency_keys SET status = ?, response_body = ? WHERE scope = ? AND key = ?")
+    .bind(c.res.status, body, scope, key)
+    .run();
+});
+
+function isTransient(status: number, body: string): boolean {
+  return status === 409 && body.includes('"code":"concurrent_update"');
+}

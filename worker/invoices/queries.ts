@@ -1,0 +1,171 @@
+/** Reading invoices: rows, their lines and payments, and their API shape. */
+import type { CurrencyCode } from "../../shared/currencies";
+import { breakdownByTaxRate, milliToQuantity } from "../../shared/money";
+import type { Invoice, InvoiceStatusBody, InvoiceStatusValue, TermsValue } from "../../shared/schemas/invoices";
+import type { z } from "zod";
+import type { OnlineMethod } from "../../shared/schemas/common";
+import { overdueOf } from "../../shared/status";
+
+export interface InvoiceRow {
+  id: string;
+  merchant_id: string;
+  customer_id: string;
+  status: InvoiceStatusValue;
+  currency: CurrencyCode;
+  number: string | null;
+  subtotal: number;
+  tax: number;
+  total: number;
+  amount_paid: number;
+  processing: number;
+  due_date: string | null;
+  net_days: number | null;
+  terms: string;
+  payment_methods: string | null;
+  memo: string | null;
+  hosted_token: string;
+  version: number;
+  issued_at: string | null;
+  voided_at: string | null;
+  paid_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LineRow {
+  invoice_id: string;
+  position: number;
+  description: string;
+  quantity_milli: number;
+  unit_amount: number;
+  tax_rate: number;
+  amount_subtotal: number;
+  amount_tax: number;
+  amount_total: number;
+}
+
+export interface InvoicePaymentRow {
+  invoice_id: string;
+  payment_id: string;
+  amount: number;
+  amount_refunded: number;
+  method: string;
+  status: string;
+  created_at: string;
+}
+
+/** One invoice of a merchant (optionally of one customer), or null. */
+export function findInvoice(db: D1Database, merchantId: string, invoiceId: string, customerId?: string): Promise<InvoiceRow | null> {
+  if (customerId === undefined) {
+    return db.prepare("SELECT * FROM invoices WHERE id = ? AND merchant_id = ?").bind(invoiceId, merchantId).first<InvoiceRow>();
+  }
+  return db
+    .prepare("SELECT * FROM invoices WHERE id = ? AND merchant_id = ? AND customer_id = ? AND status <> 'draft'")
+    .bind(invoiceId, merchantId, customerId)
+    .first<InvoiceRow>();
+}
+
+/** Lines and payments of several invoices in one round trip. */
+export async function loadDetails(
+  db: D1Database,
+  invoiceIds: readonly string[],
+): Promise<{ lines: Map<string, LineRow[]>; payments: Map<string, InvoicePaymentRow[]> }> {
+  const lines = new Map<string, LineRow[]>();
+  const payments = new Map<string, InvoicePaymentRow[]>();
+  if (invoiceIds.length === 0) return { lines, payments };
+  const ids = JSON.stringify(invoiceIds);
+  const [lineResult, paymentResult] = await db.batch([
+    db.prepare("SELECT * FROM invoice_lines WHERE invoice_id IN (SELECT value FROM json_each(?)) ORDER BY invoice_id, position").bind(ids),
+    db
+      .prepare(
+        `SELECT a.invoice_id, a.payment_id, a.amount, a.amount_refunded, p.method, p.status, p.created_at
+         FROM allocations a JOIN payments p ON p.id = a.payment_id
+         WHERE a.invoice_id IN (SELECT value FROM json_each(?)) ORDER BY p.created_at, p.id`,
+      )
+      .bind(ids),
+  ]);
+  for (const row of lineResult!.results as unknown as LineRow[]) {
+    lines.set(row.invoice_id, [...(lines.get(row.invoice_id) ?? []), row]);
+  }
+  for (const row of paymentResult!.results as unknown as InvoicePaymentRow[]) {
+    payments.set(row.invoice_id, [...(payments.get(row.invoice_id) ?? []), row]);
+  }
+  return { lines, payments };
+}
+
+/** The light status: what a poller needs, nothing more. */
+export function statusOf(row: InvoiceRow, today: string): InvoiceStatusBody {
+  const amountDue = row.total - row.amount_paid;
+  const { overdue, daysOverdue } = overdueOf({ status: row.status, amountDue, dueDate: row.due_date }, today);
+  return {
+    id: row.id,
+    status: row.status,
+    processing: row.processing > 0,
+    amount_due: amountDue,
+    amount_paid: row.amount_paid,
+    currency: row.currency,
+    overdue,
+    days_overdue: daysOverdue,
+    version: row.version,
+    updated_at: row.updated_at,
+  };
+}
+
+/** The whole invoice as the API answers it. */
+export function serializeInvoice(
+  row: InvoiceRow,
+  lines: readonly LineRow[],
+  payments: readonly InvoicePaymentRow[],
+  today: string,
+  origin: string,
+): Invoice {
+  const status = statusOf(row, today);
+  return {
+    id: row.id,
+    object: "invoice",
+    number: row.number,
+    customer: row.customer_id,
+    status: row.status,
+    processing: status.processing,
+    currency: row.currency,
+    lines: lines.map((line) => ({
+      description: line.description,
+      quantity: milliToQuantity(line.quantity_milli),
+      unit_amount: line.unit_amount,
+      tax_rate: line.tax_rate,
+      amount_subtotal: line.amount_subtotal,
+      amount_tax: line.amount_tax,
+      amount_total: line.amount_total,
+    })),
+    subtotal: row.subtotal,
+    tax: row.tax,
+    total: row.total,
+    tax_breakdown: breakdownByTaxRate(
+      lines.map((line) => ({ taxRateBp: line.tax_rate, subtotal: line.amount_subtotal, tax: line.amount_tax })),
+    ),
+    amount_paid: row.amount_paid,
+    amount_due: status.amount_due,
+    due_date: row.due_date,
+    net_days: row.net_days,
+    overdue: status.overdue,
+    days_overdue: status.days_overdue,
+    terms: JSON.parse(row.terms) as TermsValue,
+    payment_methods: row.payment_methods === null ? null : (JSON.parse(row.payment_methods) as z.infer<typeof OnlineMethod>[]),
+    memo: row.memo,
+    payments: payments.map((payment) => ({
+      payment: payment.payment_id,
+      amount: payment.amount,
+      amount_refunded: payment.amount_refunded,
+      method: payment.method,
+      status: payment.status,
+      created: payment.created_at,
+    })),
+    hosted_url: row.status === "draft" ? null : `${origin}/pay/${row.hosted_token}`,
+    version: row.version,
+    issued_at: row.issued_at,
+    voided_at: row.voided_at,
+    paid_at: row.paid_at,
+    created: row.created_at,
+    updated_at: row.updated_at,
+  };
+}

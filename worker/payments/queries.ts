@@ -1,0 +1,74 @@
+import type { CurrencyCode } from "../../shared/currencies";
+import type { Payment } from "../../shared/schemas/payments";
+
+export interface PaymentRow {
+  id: string;
+  merchant_id: string;
+  customer_id: string;
+  method: string;
+  status: Payment["status"];
+  amount: number;
+  amount_refunded: number;
+  currency: CurrencyCode;
+  reference: string | null;
+  received_on: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AllocationRow {
+  payment_id: string;
+  invoice_id: string;
+  position: number;
+  amount: number;
+  amount_refunded: number;
+}
+
+interface RefundRow {
+  id: string;
+  amount: number;
+  reason: string | null;
+  created_at: string;
+}
+
+export function findPayment(db: D1Database, merchantId: string, paymentId: string): Promise<PaymentRow | null> {
+  return db.prepare("SELECT * FROM payments WHERE id = ? AND merchant_id = ?").bind(paymentId, merchantId).first<PaymentRow>();
+}
+
+export async function loadAllocations(db: D1Database, paymentId: string): Promise<AllocationRow[]> {
+  const { results } = await db.prepare("SELECT * FROM allocations WHERE payment_id = ? ORDER BY position").bind(paymentId).all<AllocationRow>();
+  return results;
+}
+
+/** Payments with their allocations and refunds, as the API answers them (one round trip for all). */
+export async function serializePayments(db: D1Database, rows: readonly PaymentRow[]): Promise<Payment[]> {
+  if (rows.length === 0) return [];
+  const ids = JSON.stringify(rows.map((row) => row.id));
+  const [allocationResult, refundResult] = await db.batch([
+    db.prepare("SELECT * FROM allocations WHERE payment_id IN (SELECT value FROM json_each(?)) ORDER BY payment_id, position").bind(ids),
+    db.prepare("SELECT * FROM refunds WHERE payment_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, id").bind(ids),
+  ]);
+  const allocations = allocationResult!.results as unknown as AllocationRow[];
+  const refunds = refundResult!.results as unknown as (RefundRow & { payment_id: string })[];
+  return rows.map((row) => ({
+    id: row.id,
+    object: "payment",
+    customer: row.customer_id,
+    method: row.method,
+    status: row.status,
+    amount: row.amount,
+    amount_refunded: row.amount_refunded,
+    currency: row.currency,
+    reference: row.reference,
+    received_on: row.received_on,
+    allocations: allocations
+      .filter((allocation) => allocation.payment_id === row.id)
+      .map((allocation) => ({ invoice: allocation.invoice_id, amount: allocation.amount, amount_refunded: allocation.amount_refunded })),
+    refunds: refunds
+      .filter((refund) => refund.payment_id === row.id)
+      .map((refund) => ({ id: refund.id, amount: refund.amount, reason: refund.reason, created: refund.created_at })),
+    created: row.created_at,
+    updated_at: row.updated_at,
+  }));
+}

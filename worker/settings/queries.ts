@@ -1,0 +1,30 @@
+import { DEFAULT_SETTINGS, SettingsSchema, type Settings, type SettingsUpdateInput } from "../../shared/schemas/settings";
+
+/** A merchant's settings; fields added to the product later fall back to their defaults. */
+export async function getSettings(db: D1Database, merchantId: string): Promise<{ settings: Settings; updatedAt: string | null }> {
+  const row = await db.prepare("SELECT data, updated_at FROM settings WHERE merchant_id = ?").bind(merchantId).first<{ data: string; updated_at: string }>();
+  if (row === null) return { settings: DEFAULT_SETTINGS, updatedAt: null };
+  const stored = SettingsSchema.partial().safeParse(JSON.parse(row.data));
+  return { settings: { ...DEFAULT_SETTINGS, ...(stored.success ? stored.data : {}) }, updatedAt: row.updated_at };
+}
+
+/** Applies an update: each given top-level field replaces the stored one. */
+export function mergeSettings(current: Settings, update: SettingsUpdateInput): Settings {
+  return { ...current, ...Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined)) };
+}
+
+/** Statements that store settings and the CORS origin index derived from them. */
+export function saveSettingsStatements(db: D1Database, merchantId: string, settings: Settings, now: Date): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        `INSERT INTO settings (merchant_id, data, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (merchant_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+      )
+      .bind(merchantId, JSON.stringify(settings), now.toISOString()),
+    db.prepare("DELETE FROM merchant_origins WHERE merchant_id = ?").bind(merchantId),
+    ...settings.allowed_origins.map((origin) =>
+      db.prepare("INSERT OR IGNORE INTO merchant_origins (origin, merchant_id) VALUES (?, ?)").bind(origin, merchantId),
+    ),
+  ];
+}
