@@ -11,6 +11,8 @@ import { fileURLToPath } from "node:url";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const out = join(root, ".build/public");
 
+/** Writes `.build/public/`. */
+export function buildAssets(): void {
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, "docs-assets"), { recursive: true });
 cpSync(join(root, "widget/pages"), out, { recursive: true });
@@ -21,4 +23,9 @@ writeFileSync(
   join(out, "docs-assets/docs-init.js"),
   'window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#reference", deepLinking: true, tryItOutEnabled: true, persistAuthorization: true });\n',
 );
-console.log(`assets built in ${out}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  buildAssets();
+  console.log(`assets built in ${out}`);
+}

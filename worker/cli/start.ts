@@ -1,0 +1,130 @@
+/**
+ * npm start — the whole product on this machine: builds the assets, applies the D1 migrations
+ * locally, makes sure the demo merchant exists (keys written to the git-ignored
+ * `.quittance-demo.json`), serves everything with `wrangler dev` on http://127.0.0.1:8787, seeds
+ * the demo data once, and fires the cron every minute (Wrangler does not do it by itself).
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildAssets } from "./build-assets";
+import { applyMigrations, queryRows, sqlLiteral, type D1Target } from "./d1";
+import { createMerchant, rotateKeys, type MerchantKeys } from "./merchant";
+import { seedDemo, type SeedResult } from "./seed";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const HOST = "127.0.0.1";
+const PORT = Number(process.env.PORT ?? 8787);
+const BASE = `http://${HOST}:${PORT}`;
+const DEMO_FILE = join(root, ".quittance-demo.json");
+/** The demo merchant has a fixed id so seeding is idempotent across runs. */
+export const DEMO_MERCHANT_ID = `mer_${"0".repeat(22)}demo`;
+const local: D1Target = { remote: false };
+const CRON_EVERY_MS = 60_000;
+
+interface DemoFile extends MerchantKeys {
+  api: string;
+  docs: string;
+  seed?: SeedResult;
+}
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect({ host: HOST, port }, () => (socket.destroy(), done(true)));
+    socket.on("error", () => done(false));
+  });
+}
+
+async function waitForHealth(timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${BASE}/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the server did not answer on ${BASE} within ${timeoutMs / 1000} s`);
+}
+
+async function keyWorks(key: string): Promise<boolean> {
+  const response = await fetch(`${BASE}/v1/settings`, { headers: { authorization: `Bearer ${key}` } });
+  return response.ok;
+}
+
+function readDemoFile(): DemoFile | null {
+  if (!existsSync(DEMO_FILE)) return null;
+  try {
+    return JSON.parse(readFileSync(DEMO_FILE, "utf8")) as DemoFile;
+  } catch {
+    return null;
+  }
+}
+
+async function ensureDemoMerchant(): Promise<MerchantKeys> {
+  const exists = queryRows<{ id: string }>(`SELECT id FROM merchants WHERE id = ${sqlLiteral(DEMO_MERCHANT_ID)}`, local).length > 0;
+  if (!exists) return createMerchant("Atelier Quittance (demo)", { livemode: false, merchantId: DEMO_MERCHANT_ID }, local);
+  const saved = readDemoFile();
+  if (saved?.merchant === DEMO_MERCHANT_ID && saved.secret_key) return saved;
+  return rotateKeys(DEMO_MERCHANT_ID, local); // the keys file was lost: only hashes are stored, so issue new keys
+}
+
+async function main(): Promise<void> {
+  process.chdir(root);
+  if (await portInUse(PORT)) throw new Error(`port ${PORT} is already in use: stop the other server (or set PORT) and run npm start again`);
+  console.log("› building assets");
+  buildAssets();
+  console.log("› applying D1 migrations (local)");
+  applyMigrations(local);
+  let keys = await ensureDemoMerchant();
+
+  console.log(`› starting the Worker on ${BASE}`);
+  const child = spawn("wrangler", ["dev", "--ip", HOST, "--port", String(PORT), "--test-scheduled"], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", XDG_CONFIG_HOME: join(root, ".wrangler/config") },
+  });
+  const stop = () => child.kill("SIGINT");
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  child.on("exit", (code) => process.exit(code ?? 0));
+  await waitForHealth(90_000);
+
+  if (!(await keyWorks(keys.secret_key))) keys = await rotateKeys(DEMO_MERCHANT_ID, local);
+  const saved = readDemoFile();
+  const invoiceCount = queryRows<{ n: number }>(`SELECT count(*) AS n FROM invoices WHERE merchant_id = ${sqlLiteral(DEMO_MERCHANT_ID)}`, local)[0]?.n ?? 0;
+  let seed = saved?.seed;
+  if (invoiceCount === 0) {
+    console.log("› seeding the demo merchant");
+    seed = await seedDemo(BASE, keys.secret_key);
+  }
+  const demo: DemoFile = { ...keys, api: BASE, docs: `${BASE}/docs`, ...(seed ? { seed } : {}) };
+  writeFileSync(DEMO_FILE, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+
+  console.log(`
+  Quittance is running.
+
+  Home page        ${BASE}/
+  API reference    ${BASE}/docs   (OpenAPI: ${BASE}/openapi.json)
+  Demo merchant    ${keys.merchant}
+  Secret key       ${keys.secret_key}
+  Read-only key    ${keys.read_only_key}
+  Publishable key  ${keys.publishable_key}
+  (saved in .quittance-demo.json)
+
+  Try:  curl -H "Authorization: Bearer ${keys.secret_key}" "${BASE}/v1/invoices?overdue=true"
+
+  The cron (housekeeping) fires every minute. Ctrl-C stops everything.
+`);
+
+  setInterval(() => {
+    fetch(`${BASE}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}&time=${Date.now()}`).catch(() => undefined);
+  }, CRON_EVERY_MS).unref();
+}
+
+main().catch((error: unknown) => {
+  console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
