@@ -9,12 +9,12 @@ import { ClientSessionCreate, ClientSessionSchema } from "../../shared/schemas/s
 import { requireClientSession, requireSecretKey } from "../auth/middleware";
 import { clientCors, requireAllowedOrigin } from "../auth/cors";
 import { idempotency } from "../db/idempotency";
-import { notFound } from "../errors";
+import { ApiError, notFound } from "../errors";
 import { newSecret, sha256Hex } from "../lib/crypto";
 import { cursorCondition } from "../lib/pagination";
 import { clientSessionSecurity, createRouter, jsonBody, jsonResponse, problemResponses, secretKeySecurity } from "../lib/router";
 import { loadInvoice, serializeInvoices } from "../invoices/routes";
-import type { InvoiceRow } from "../invoices/queries";
+import { findInvoice, type InvoiceRow } from "../invoices/queries";
 
 const sessions = createRouter();
 
@@ -60,6 +60,10 @@ client.openapi(
     if (caller.kind !== "client") throw new Error("client route without a client session");
     const query = c.req.valid("query");
     const db = c.env.DB;
+    // The cursor must be one of the invoices this session can see, or it would tell other customers' invoices apart.
+    if (query.starting_after !== undefined && (await findInvoice(db, caller.merchantId, query.starting_after, caller.customerId)) === null) {
+      throw new ApiError("parameter_invalid", `starting_after '${query.starting_after}' is not one of your invoices.`, "starting_after");
+    }
     const cursor = await cursorCondition(db, "invoices", caller.merchantId, query.starting_after);
     const statusFilter = query.status ? " AND status = ?" : "";
     const { results } = await db

@@ -4,6 +4,10 @@
  * true`) without running twice; the same key with another request is a 409. A key whose first
  * request is still running answers 409 `idempotency_key_in_use`. Server errors (5xx) are not
  * stored, nor are transient refusals (a lost race), so the client can retry them.
+ *
+ * Stored answers can hold secrets (a client session's token), so they are kept encrypted
+ * (AES-GCM) under a key derived from the Idempotency-Key itself, which only the client knows: the
+ * database alone cannot give them back.
  */
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../errors";
@@ -59,7 +63,7 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
       throw new ApiError("idempotency_key_in_use", "A request with this Idempotency-Key is still being processed.", "Idempotency-Key");
     }
     const contentType = existing.status >= 400 ? "application/problem+json" : "application/json";
-    return c.body(existing.response_body ?? "", existing.status as 200, {
+    return c.body(await unseal(existing.response_body ?? "", scope, key), existing.status as 200, {
       "content-type": contentType,
       "idempotent-replayed": "true",
     });
@@ -74,10 +78,33 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   }
   await db
     .prepare("UPDATE idempotency_keys SET status = ?, response_body = ? WHERE scope = ? AND key = ?")
-    .bind(c.res.status, body, scope, key)
+    .bind(c.res.status, await seal(body, scope, key), scope, key)
     .run();
 });
 
 function isTransient(status: number, body: string): boolean {
   return status === 409 && body.includes('"code":"concurrent_update"');
+}
+
+async function answerKey(scope: string, idempotencyKey: string): Promise<CryptoKey> {
+  const material = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`quittance-idempotency\n${scope}\n${idempotencyKey}`));
+  return crypto.subtle.importKey("raw", material, "AES-GCM", false, ["encrypt", "decrypt"]);
+}
+
+/** Encrypts a stored answer: base64(iv ‖ ciphertext). */
+async function seal(body: string, scope: string, idempotencyKey: string): Promise<string> {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const ciphertext = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, await answerKey(scope, idempotencyKey), new TextEncoder().encode(body));
+  const bytes = new Uint8Array(12 + ciphertext.byteLength);
+  bytes.set(iv);
+  bytes.set(new Uint8Array(ciphertext), 12);
+  let binary = "";
+  for (let index = 0; index < bytes.length; index += 0x8000) binary += String.fromCharCode(...bytes.subarray(index, index + 0x8000));
+  return btoa(binary);
+}
+
+async function unseal(stored: string, scope: string, idempotencyKey: string): Promise<string> {
+  const bytes = Uint8Array.from(atob(stored), (char) => char.charCodeAt(0));
+  const plaintext = await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes.slice(0, 12) }, await answerKey(scope, idempotencyKey), bytes.slice(12));
+  return new TextDecoder().decode(plaintext);
 }
