@@ -25,6 +25,7 @@ export const ERROR_STATUS = {
   invoice_has_payments: 409,
   concurrent_update: 409,
   external_id_taken: 409,
+  webhook_endpoint_disabled: 409,
   payment_not_refundable: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,

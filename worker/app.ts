@@ -15,6 +15,8 @@ import { events } from "./events/routes";
 import { invoices } from "./invoices/routes";
 import { payments } from "./payments/routes";
 import { settings } from "./settings/routes";
+import { clientStream, merchantStream } from "./realtime/routes";
+import { webhooks } from "./webhooks/routes";
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -30,10 +32,13 @@ app.get("/health", (c) => c.json({ ok: true }));
 app.route("/v1/customers", customers);
 app.route("/v1/invoices", invoices);
 app.route("/v1/payments", payments);
+app.route("/v1", merchantStream);
 app.route("/v1", events);
 app.route("/v1/client_sessions", sessions);
+app.route("/v1/client", clientStream);
 app.route("/v1/client", client);
 app.route("/v1/settings", settings);
+app.route("/v1/webhook_endpoints", webhooks);
 mountDocs(app);
 
 /** Path patterns of every route, to tell a wrong method (405) from an unknown path (404). */
@@ -65,6 +70,13 @@ app.onError((error, c) => {
   if (error instanceof ApiError) return problemResponse(error, requestId);
   if (error instanceof HTTPException && error.status === 400) {
     return problemResponse(new ApiError("malformed_json", `The body is not valid JSON: ${error.message}.`), requestId);
+  }
+  // @hono/zod-openapi's media-type gate (a Content-Type its JSON pattern refuses, e.g. `text/plain` with an empty body).
+  if (error instanceof HTTPException && error.status === 415) {
+    return problemResponse(
+      new ApiError("unsupported_media_type", "Send the body as JSON with 'Content-Type: application/json'.", "Content-Type"),
+      requestId,
+    );
   }
   console.error(JSON.stringify({ request_id: requestId, path: c.req.path, error: error instanceof Error ? error.stack : String(error) }));
   return problemResponse(new ApiError("internal_error", "Something went wrong on our side; retry, and quote the request id if it persists."), requestId);

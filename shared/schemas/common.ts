@@ -13,6 +13,7 @@ export const ID_PREFIXES = {
   apiKey: "key",
   webhookEndpoint: "we",
   reminder: "rem",
+  webhookDelivery: "whd",
 } as const;
 
 export const idOf = (prefix: string, description: string) =>

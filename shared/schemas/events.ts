@@ -21,6 +21,7 @@ export const EVENT_TYPES = [
   "reminder.opened",
   "reminder.clicked",
   "settings.updated",
+  "webhook_endpoint.disabled",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -5,3 +5,4 @@ export * from "./payments";
 export * from "./sessions";
 export * from "./events";
 export * from "./settings";
+export * from "./webhooks";

@@ -71,7 +71,7 @@ customers.openapi(
       }
       throw error;
     }
-    afterAppend(c.executionCtx, db, merchantId);
+    afterAppend(c.executionCtx, c.env, merchantId);
     const row = await db.prepare("SELECT * FROM customers WHERE id = ?").bind(id).first<CustomerRow>();
     return c.json(serializeCustomer(row!), 201);
   },

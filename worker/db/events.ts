@@ -78,11 +78,17 @@ export function serializeEvent(row: EventRow): ApiEvent {
 }
 
 /**
- * After a batch that appended events: seal the merchant's chain in the background. A failed or
- * skipped seal is harmless; the next one (or the cron) seals everything still open, in order.
+ * After a batch that appended events: tell the merchant's hub (SSE streams, long-polls, webhooks)
+ * and seal the chain, in the background. Either may fail harmlessly: the hub catches up at its next
+ * notify or keep-alive, and the next seal (or the cron) seals everything still open, in order.
  */
-export function afterAppend(ctx: { waitUntil(promise: Promise<unknown>): void }, db: D1Database, merchantId: string): void {
-  ctx.waitUntil(sealChain(db, merchantId).catch((error: unknown) => console.error("seal failed", merchantId, error)));
+export function afterAppend(ctx: { waitUntil(promise: Promise<unknown>): void }, env: Env, merchantId: string): void {
+  ctx.waitUntil(
+    env.HUB.getByName(merchantId)
+      .notify(merchantId)
+      .catch((error: unknown) => console.error("hub notify failed", merchantId, error)),
+  );
+  ctx.waitUntil(sealChain(env.DB, merchantId).catch((error: unknown) => console.error("seal failed", merchantId, error)));
 }
 
 /**

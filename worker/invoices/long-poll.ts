@@ -2,14 +2,14 @@
  * The light status with ETags and long-polling. The ETag covers everything the body shows: the
  * invoice's version (bumped by every change) and the days overdue (which move with the clock).
  * `?wait=N` holds the request until the version differs from the one the client knows (given by
- * `?version=`, or the version in `If-None-Match`, or the current one), at most N seconds.
+ * `?version=`, or the version in `If-None-Match`, or the current one), at most N seconds. The wait
+ * sleeps in the merchant's hub, which wakes it when an event of the invoice is committed: no
+ * polling of D1 in a loop.
  */
 import type { InvoiceStatusBody } from "../../shared/schemas/invoices";
 import { utcDay } from "../../shared/status";
 import { notFound } from "../errors";
-import { findInvoice, statusOf } from "./queries";
-
-const POLL_INTERVAL_MS = 200;
+import { statusOf, type InvoiceRow } from "./queries";
 
 export function etagOf(status: InvoiceStatusBody): string {
   return `"v${status.version}-d${status.days_overdue}"`;
@@ -26,24 +26,30 @@ function matches(header: string | undefined, etag: string): boolean {
   return header.split(",").some((candidate) => candidate.trim().replace(/^W\//, "") === etag || candidate.trim() === "*");
 }
 
-async function readStatus(db: D1Database, merchantId: string, invoiceId: string): Promise<InvoiceStatusBody> {
-  const row = await findInvoice(db, merchantId, invoiceId);
+async function readStatus(db: D1Database, merchantId: string, invoiceId: string, withEventSeq: boolean): Promise<{ status: InvoiceStatusBody; lastEventSeq: number }> {
+  const lastEventSeq = withEventSeq ? "(SELECT coalesce(max(seq), 0) FROM events WHERE invoice_id = i.id)" : "0";
+  const row = await db
+    .prepare(`SELECT i.*, ${lastEventSeq} AS last_event_seq FROM invoices i WHERE i.id = ? AND i.merchant_id = ?`)
+    .bind(invoiceId, merchantId)
+    .first<InvoiceRow & { last_event_seq: number }>();
   if (row === null) throw notFound("invoice", invoiceId);
-  return statusOf(row, utcDay(new Date()));
+  return { status: statusOf(row, utcDay(new Date())), lastEventSeq: row.last_event_seq };
 }
 
 export async function waitForStatus(
-  db: D1Database,
+  env: Env,
   merchantId: string,
   invoiceId: string,
   options: { waitSeconds: number; knownVersion: number | undefined; ifNoneMatch: string | undefined; signal: AbortSignal },
 ): Promise<{ status: InvoiceStatusBody; etag: string; notModified: boolean }> {
-  let status = await readStatus(db, merchantId, invoiceId);
+  let { status, lastEventSeq } = await readStatus(env.DB, merchantId, invoiceId, options.waitSeconds > 0);
   const known = options.knownVersion ?? versionInEtag(options.ifNoneMatch) ?? status.version;
   const deadline = Date.now() + options.waitSeconds * 1000;
+  const hub = env.HUB.getByName(merchantId);
   while (status.version === known && Date.now() < deadline && !options.signal.aborted) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_INTERVAL_MS, deadline - Date.now())));
-    status = await readStatus(db, merchantId, invoiceId);
+    const changed = await hub.waitForInvoice(merchantId, invoiceId, lastEventSeq, deadline - Date.now());
+    if (!changed) break;
+    ({ status, lastEventSeq } = await readStatus(env.DB, merchantId, invoiceId, true));
   }
   const etag = etagOf(status);
   return { status, etag, notModified: matches(options.ifNoneMatch, etag) };

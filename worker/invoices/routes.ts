@@ -49,7 +49,7 @@ invoices.openapi(
   async (c) => {
     const { merchantId } = c.get("caller");
     const id = await createInvoice(c.env.DB, merchantId, c.req.valid("json"), new Date());
-    afterAppend(c.executionCtx, c.env.DB, merchantId);
+    afterAppend(c.executionCtx, c.env, merchantId);
     return c.json(await loadInvoice(c.env.DB, merchantId, id, new URL(c.req.url).origin), 201);
   },
 );
@@ -108,7 +108,7 @@ invoices.openapi(
     const { merchantId } = c.get("caller");
     const { id } = c.req.valid("param");
     await updateDraft(c.env.DB, merchantId, id, c.req.valid("json"), new Date());
-    afterAppend(c.executionCtx, c.env.DB, merchantId);
+    afterAppend(c.executionCtx, c.env, merchantId);
     return c.json(await loadInvoice(c.env.DB, merchantId, id, new URL(c.req.url).origin), 200);
   },
 );
@@ -128,7 +128,7 @@ for (const [action, summary, run] of [
       const { merchantId } = c.get("caller");
       const { id } = c.req.valid("param");
       await run(c.env.DB, merchantId, id, new Date());
-      afterAppend(c.executionCtx, c.env.DB, merchantId);
+      afterAppend(c.executionCtx, c.env, merchantId);
       return c.json(await loadInvoice(c.env.DB, merchantId, id, new URL(c.req.url).origin), 200);
     },
   );
@@ -150,7 +150,7 @@ invoices.openapi(
     const { merchantId } = c.get("caller");
     const { id } = c.req.valid("param");
     const { wait, version } = c.req.valid("query");
-    const outcome = await waitForStatus(c.env.DB, merchantId, id, {
+    const outcome = await waitForStatus(c.env, merchantId, id, {
       waitSeconds: wait ?? 0,
       knownVersion: version,
       ifNoneMatch: c.req.header("if-none-match"),

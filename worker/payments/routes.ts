@@ -32,7 +32,7 @@ payments.openapi(
   async (c) => {
     const { merchantId } = c.get("caller");
     const id = await recordOfflinePayment(c.env.DB, merchantId, c.req.valid("json"), new Date());
-    afterAppend(c.executionCtx, c.env.DB, merchantId);
+    afterAppend(c.executionCtx, c.env, merchantId);
     return c.json(await loadPayment(c.env.DB, merchantId, id), 201);
   },
 );
@@ -82,7 +82,7 @@ payments.openapi(
     const { merchantId } = c.get("caller");
     const { id } = c.req.valid("param");
     await refundPayment(c.env.DB, merchantId, id, c.req.valid("json"), new Date());
-    afterAppend(c.executionCtx, c.env.DB, merchantId);
+    afterAppend(c.executionCtx, c.env, merchantId);
     return c.json(await loadPayment(c.env.DB, merchantId, id), 200);
   },
 );

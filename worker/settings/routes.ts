@@ -38,7 +38,7 @@ settings.openapi(
       ...saveSettingsStatements(db, merchantId, next, now),
       appendEvent(db, { merchantId, type: "settings.updated", data: { fields: Object.keys(update) }, now }),
     ]);
-    afterAppend(c.executionCtx, db, merchantId);
+    afterAppend(c.executionCtx, c.env, merchantId);
     return c.json({ object: "settings" as const, ...next, updated_at: now.toISOString() }, 200);
   },
 );

@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { Timestamp } from "./common";
+import { EVENT_TYPES } from "./events";
+
+export const WebhookEndpointCreate = z
+  .strictObject({
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .meta({ description: "Where deliveries are POSTed (https; http is accepted outside production).", example: "https://example.com/quittance/webhooks" }),
+    events: z
+      .array(z.enum(EVENT_TYPES))
+      .min(1)
+      .max(EVENT_TYPES.length)
+      .refine((types) => new Set(types).size === types.length, "must not repeat an event type")
+      .optional()
+      .meta({ description: "Event types to receive (default: all)." }),
+  })
+  .meta({ id: "WebhookEndpointCreate" });
+
+export const WebhookEndpointSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal("webhook_endpoint"),
+    url: z.string(),
+    events: z.array(z.string()).nullable(),
+    status: z.enum(["active", "disabled"]),
+    consecutive_failures: z.int(),
+    created: Timestamp,
+    disabled_at: Timestamp.nullable(),
+  })
+  .meta({ id: "WebhookEndpoint" });
+
+export const WebhookEndpointCreated = WebhookEndpointSchema.extend({
+  secret: z.string().meta({ description: "The signing secret, shown once: verify Quittance-Signature with it." }),
+}).meta({ id: "WebhookEndpointCreated" });
+
+export const WebhookAttemptSchema = z.object({
+  attempt: z.int(),
+  status_code: z.int().nullable(),
+  error: z.string().nullable(),
+  duration_ms: z.int(),
+  created: Timestamp,
+});
+
+export const WebhookDeliverySchema = z
+  .object({
+    id: z.string(),
+    object: z.literal("webhook_delivery"),
+    event: z.string(),
+    event_type: z.string(),
+    status: z.enum(["pending", "retrying", "succeeded", "failed", "skipped"]),
+    attempts: z.int(),
+    last_status_code: z.int().nullable(),
+    next_attempt_at: Timestamp.nullable(),
+    attempt_log: z.array(WebhookAttemptSchema),
+    created: Timestamp,
+  })
+  .meta({ id: "WebhookDelivery" });

@@ -1,0 +1,78 @@
+/**
+ * Server-Sent Events: `GET /v1/events/stream` (secret key: all the merchant's events) and
+ * `GET /v1/client/stream` (client session: that customer's invoices and payments). Resume with the
+ * `Last-Event-ID` header (browsers send it by themselves on reconnect) or `?after=<event id>`.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireClientSession, requireSecretKey } from "../auth/middleware";
+import { requireAllowedOrigin } from "../auth/cors";
+import { seqOfEventId } from "../db/events";
+import { ApiError } from "../errors";
+import { clientSessionSecurity, createRouter, problemResponses, secretKeySecurity } from "../lib/router";
+import type { AppEnv } from "../lib/types";
+import type { Context } from "hono";
+
+const StreamQuery = z.object({
+  after: z.string().max(64).optional().meta({ description: "Resume after this event id (the Last-Event-ID header wins when both are sent)." }),
+});
+
+const sseResponse = {
+  200: { content: { "text/event-stream": { schema: z.string() } }, description: "An SSE stream: `id:` is the event id, `event:` its type, `data:` the event as JSON." },
+  ...problemResponses,
+};
+
+/** The seq to resume after, from Last-Event-ID or ?after=, or null to start live. */
+function resumeSeq(c: Context<AppEnv>, after: string | undefined): number | null {
+  const cursor = c.req.header("last-event-id")?.trim() || after;
+  if (cursor === undefined || cursor === "") return null;
+  const seq = seqOfEventId(cursor);
+  if (seq === null) throw new ApiError("parameter_invalid", "Last-Event-ID / after must be an event id (evt_…).", c.req.header("last-event-id") ? "Last-Event-ID" : "after");
+  return seq;
+}
+
+export const merchantStream = createRouter();
+merchantStream.openapi(
+  createRoute({
+    method: "get", path: "/events/stream", tags: ["Events"], security: secretKeySecurity,
+    summary: "Server-Sent Events of every change; resumes from Last-Event-ID; keep-alive comment every 15 s",
+    middleware: [requireSecretKey("read")] as const,
+    request: { query: StreamQuery },
+    responses: sseResponse,
+  }),
+  async (c) => {
+    const caller = c.get("caller");
+    const afterSeq = resumeSeq(c, c.req.valid("query").after);
+    const hub = c.env.HUB.getByName(caller.merchantId);
+    return hub.openStream({
+      merchantId: caller.merchantId,
+      audience: { kind: "merchant" },
+      afterSeq,
+      expiresAt: null,
+      keyId: caller.kind === "secret" ? caller.keyId : null,
+    }) as unknown as Response;
+  },
+);
+
+export const clientStream = createRouter();
+clientStream.openapi(
+  createRoute({
+    method: "get", path: "/stream", tags: ["Client"], security: clientSessionSecurity,
+    summary: "Server-Sent Events of the session's customer's invoices and payments",
+    middleware: [requireClientSession, requireAllowedOrigin] as const,
+    request: { query: StreamQuery },
+    responses: sseResponse,
+  }),
+  async (c) => {
+    const caller = c.get("caller");
+    if (caller.kind !== "client") throw new Error("client route without a client session");
+    const afterSeq = resumeSeq(c, c.req.valid("query").after);
+    const hub = c.env.HUB.getByName(caller.merchantId);
+    return hub.openStream({
+      merchantId: caller.merchantId,
+      audience: { kind: "customer", customerId: caller.customerId },
+      afterSeq,
+      expiresAt: caller.expiresAt,
+      keyId: null,
+    }) as unknown as Response;
+  },
+);

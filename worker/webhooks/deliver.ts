@@ -1,0 +1,109 @@
+/**
+ * The queue consumer: sends one delivery, signed, with a 10 s timeout, and logs the attempt.
+ * A failure is retried with exponential backoff (base × 2^(attempt−1), at most 12 h a wait) for up to
+ * 3 days after the event; then the delivery is failed. An endpoint whose deliveries keep failing
+ * is disabled, with an event saying so, and gets nothing more.
+ */
+import { appendEvent, afterAppend, serializeEvent, type EventRow } from "../db/events";
+import { newId } from "../lib/crypto";
+import type { DeliveryMessage } from "./fan-out";
+import { signatureHeader } from "./signature";
+
+export const DELIVERY_TIMEOUT_MS = 10_000;
+export const RETRY_WINDOW_MS = 3 * 86_400_000;
+const MAX_DELAY_SECONDS = 12 * 3600;
+
+interface DeliveryRow {
+  id: string;
+  endpoint_id: string;
+  merchant_id: string;
+  event_seq: number;
+  status: string;
+  attempts: number;
+  url: string;
+  secret: string;
+  endpoint_status: string;
+  consecutive_failures: number;
+}
+
+export function retryDelaySeconds(env: Env, attempt: number): number {
+  const base = Number(env.WEBHOOK_RETRY_BASE_SECONDS || "30");
+  return Math.min(MAX_DELAY_SECONDS, Math.round(base * 2 ** (attempt - 1)));
+}
+
+async function post(url: string, body: string, signature: string): Promise<{ status: number | null; error: string | null }> {
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "user-agent": "Quittance-Webhooks/1", "quittance-signature": signature },
+      body,
+      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      redirect: "manual",
+    });
+    await response.body?.cancel();
+    return { status: response.status, error: response.status >= 200 && response.status < 300 ? null : `HTTP ${response.status}` };
+  } catch (error) {
+    const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+    return { status: null, error: timedOut ? `timeout after ${DELIVERY_TIMEOUT_MS / 1000} s` : `network error: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/** Delivers one message; returns how the queue should treat it. */
+export async function deliver(env: Env, ctx: ExecutionContext, message: DeliveryMessage, now = new Date()): Promise<"done" | "retry_scheduled"> {
+  const db = env.DB;
+  const delivery = await db
+    .prepare(
+      `SELECT d.*, w.url, w.secret, w.status AS endpoint_status, w.consecutive_failures
+       FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id WHERE d.id = ?`,
+    )
+    .bind(message.delivery)
+    .first<DeliveryRow>();
+  if (delivery === null || delivery.status === "succeeded") return "done";
+  if (delivery.endpoint_status !== "active") {
+    await db.prepare("UPDATE webhook_deliveries SET status = 'skipped', updated_at = ? WHERE id = ?").bind(now.toISOString(), delivery.id).run();
+    return "done";
+  }
+  const event = await db.prepare("SELECT * FROM events WHERE seq = ?").bind(delivery.event_seq).first<EventRow>();
+  if (event === null) return "done";
+  const body = JSON.stringify(serializeEvent(event));
+  const started = Date.now();
+  const outcome = await post(delivery.url, body, await signatureHeader(delivery.secret, body, Math.floor(now.getTime() / 1000)));
+  const attempt = delivery.attempts + 1;
+  const at = new Date().toISOString();
+  const succeeded = outcome.error === null;
+  const withinWindow = now.getTime() - Date.parse(event.created_at) < RETRY_WINDOW_MS;
+  const disableAfter = Number(env.WEBHOOK_DISABLE_AFTER_FAILURES || "50");
+  const failures = succeeded ? 0 : delivery.consecutive_failures + 1;
+  const disable = !succeeded && (failures >= disableAfter || !withinWindow);
+  const status = succeeded ? "succeeded" : withinWindow && !disable ? "retrying" : "failed";
+  const nextAttemptAt = status === "retrying" ? new Date(now.getTime() + retryDelaySeconds(env, attempt) * 1000).toISOString() : null;
+
+  const statements = [
+    db
+      .prepare(
+        `INSERT INTO webhook_attempts (id, delivery_id, endpoint_id, attempt, status_code, error, duration_ms, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .bind(newId("wha"), delivery.id, delivery.endpoint_id, attempt, outcome.status, outcome.error, Date.now() - started, at),
+    db
+      .prepare("UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status_code = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?")
+      .bind(status, attempt, outcome.status, nextAttemptAt, at, delivery.id),
+    db.prepare("UPDATE webhook_endpoints SET consecutive_failures = ? WHERE id = ?").bind(failures, delivery.endpoint_id),
+  ];
+  if (disable) {
+    statements.push(
+      db.prepare("UPDATE webhook_endpoints SET status = 'disabled', disabled_at = ? WHERE id = ? AND status = 'active'").bind(at, delivery.endpoint_id),
+      appendEvent(db, {
+        merchantId: delivery.merchant_id,
+        type: "webhook_endpoint.disabled",
+        data: { endpoint: delivery.endpoint_id, url: delivery.url, consecutive_failures: failures, last_error: outcome.error },
+        now: new Date(at),
+      }),
+    );
+  }
+  await db.batch(statements);
+  if (disable) afterAppend(ctx, env, delivery.merchant_id);
+  if (status !== "retrying") return "done";
+  await env.WEBHOOKS.send({ delivery: delivery.id } satisfies DeliveryMessage, { delaySeconds: retryDelaySeconds(env, attempt) });
+  return "retry_scheduled";
+}
