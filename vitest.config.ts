@@ -10,7 +10,13 @@ export default defineConfig({
           cloudflareTest(async () => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { TEST_MIGRATIONS: await readD1Migrations("./worker/migrations") },
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations("./worker/migrations"),
+                // Faster clocks than production so keep-alives, revocations and webhook retries show within a test.
+                SSE_KEEPALIVE_SECONDS: "1",
+                WEBHOOK_RETRY_BASE_SECONDS: "1",
+                WEBHOOK_DISABLE_AFTER_FAILURES: "3",
+              },
               // A lower limit than production so the 429 test stays quick; still far above what other tests send per key.
               ratelimits: { RATE_LIMITER: { namespace_id: "1001", simple: { limit: 600, period: 60 } } },
             },
@@ -20,6 +26,7 @@ export default defineConfig({
           name: "worker",
           include: ["tests/worker/**/*.test.ts"],
           setupFiles: ["tests/worker/setup.ts"],
+          globalSetup: ["tests/support/global-setup.ts"],
           testTimeout: 30_000,
         },
       },
