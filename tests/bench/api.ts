@@ -7,35 +7,15 @@
  * the machine; the ratios are what to compare between runs.
  */
 import autocannon from "autocannon";
-import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { computeInvoiceAmounts } from "../../shared/money";
 import type { SqlWrite } from "../../worker/auth/keys";
-import { buildAssets } from "../../worker/cli/build-assets";
-import { applyMigrations, executeWrites, type D1Target } from "../../worker/cli/d1";
-import { createMerchant } from "../../worker/cli/merchant";
+import { executeWrites } from "../../worker/cli/d1";
+import { startBenchServer } from "./server";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const PORT = Number(process.env.BENCH_PORT ?? 8799);
-const BASE = `http://127.0.0.1:${PORT}`;
 const INVOICES = 10_000;
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 10;
-const benchDir = join(root, ".wrangler/bench");
-
-/** The production config with absolute paths and a rate limit high enough to measure the route, not the limiter. */
-function writeBenchConfig(): string {
-  const source = readFileSync(join(root, "wrangler.toml"), "utf8")
-    .replace('main = "worker/index.ts"', `main = "${join(root, "worker/index.ts")}"`)
-    .replace('directory = "./.build/public"', `directory = "${join(root, ".build/public")}"`)
-    .replace('migrations_dir = "worker/migrations"', `migrations_dir = "${join(root, "worker/migrations")}"`)
-    .replace(/simple = \{ limit = \d+, period = (\d+) \}/, "simple = { limit = 10000000, period = $1 }");
-  const file = join(benchDir, "wrangler.toml");
-  writeFileSync(file, source);
-  return file;
-}
 
 function seedWrites(merchantId: string): SqlWrite[] {
   const at = new Date().toISOString();
@@ -67,18 +47,6 @@ function seedWrites(merchantId: string): SqlWrite[] {
   return writes;
 }
 
-async function waitForHealth(): Promise<void> {
-  for (let tries = 0; tries < 360; tries += 1) {
-    try {
-      if ((await fetch(`${BASE}/health`)).ok) return;
-    } catch {
-      // starting
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error("the bench server did not start");
-}
-
 interface Figures {
   rps: number;
   p50: number;
@@ -86,8 +54,8 @@ interface Figures {
   non2xx: number;
 }
 
-async function measure(path: string, headers: Record<string, string> = {}): Promise<Figures> {
-  const result = await autocannon({ url: `${BASE}${path}`, connections: CONNECTIONS, duration: DURATION_S, headers });
+async function measure(base: string, path: string, headers: Record<string, string> = {}): Promise<Figures> {
+  const result = await autocannon({ url: `${base}${path}`, connections: CONNECTIONS, duration: DURATION_S, headers });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx };
 }
 
@@ -96,36 +64,26 @@ function row(name: string, figures: Figures): string {
 }
 
 async function main(): Promise<void> {
-  process.chdir(root);
-  rmSync(benchDir, { recursive: true, force: true });
-  mkdirSync(benchDir, { recursive: true });
-  buildAssets();
-  const config = writeBenchConfig();
-  const target: D1Target = { remote: false, extraArgs: ["-c", config, "--persist-to", join(benchDir, "state")] };
-  applyMigrations(target);
-  const keys = await createMerchant("Bench SARL", { livemode: false }, target);
-  console.log(`seeding ${INVOICES} invoices…`);
-  executeWrites(seedWrites(keys.merchant), target);
-
-  const server = spawn("wrangler", ["dev", "-c", config, "--ip", "127.0.0.1", "--port", String(PORT), "--persist-to", join(benchDir, "state"), "--log-level", "warn"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", XDG_CONFIG_HOME: join(benchDir, "config") },
+  const server = await startBenchServer(PORT, (keys, target) => {
+    console.log(`seeding ${INVOICES} invoices…`);
+    executeWrites(seedWrites(keys.merchant), target);
   });
+  const BASE = server.base;
+  const keys = server.keys;
   try {
-    await waitForHealth();
     const auth = { authorization: `Bearer ${keys.secret_key}` };
     const check = await fetch(`${BASE}/v1/invoices?limit=20`, { headers: auth });
     const page = (await check.json()) as { data: unknown[]; has_more: boolean };
     if (!check.ok || page.data.length !== 20 || !page.has_more) throw new Error("the seeded invoice list does not answer as expected");
-    await measure("/health"); // warm-up
+    await measure(BASE, "/health"); // warm-up
     console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_S} s per route, one run\n`);
-    const constant = await measure("/health");
+    const constant = await measure(BASE, "/health");
     console.log(row("GET /health (constant)", constant));
-    const status = await measure("/v1/invoices/inv_bench000000000000000000042/status", auth);
+    const status = await measure(BASE, "/v1/invoices/inv_bench000000000000000000042/status", auth);
     console.log(row("GET /v1/invoices/:id/status", status));
-    const constantAgain = await measure("/health");
+    const constantAgain = await measure(BASE, "/health");
     console.log(row("GET /health (constant, again)", constantAgain));
-    const list = await measure("/v1/invoices?limit=20", auth);
+    const list = await measure(BASE, "/v1/invoices?limit=20", auth);
     console.log(row(`GET /v1/invoices (${INVOICES} held)`, list));
     const reference = (constant.rps + constantAgain.rps) / 2;
     console.log(`
@@ -133,7 +91,7 @@ ratios against the constant route (mean of its two runs, ${reference.toFixed(0)}
   status route   ${(status.rps / reference).toFixed(2)} × throughput   p99 ${status.p99} ms vs ${constant.p99} ms
   invoice list   ${(list.rps / reference).toFixed(2)} × throughput   p99 ${list.p99} ms vs ${constantAgain.p99} ms`);
   } finally {
-    server.kill("SIGINT");
+    server.stop();
   }
 }
 

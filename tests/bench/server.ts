@@ -1,0 +1,76 @@
+/**
+ * The local server the benchmarks measure: `wrangler dev` on its own port with its own D1 state
+ * (.wrangler/bench), from the production config with absolute paths and a rate limit raised so the
+ * routes are measured, not the limiter.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildAssets } from "../../worker/cli/build-assets";
+import { applyMigrations, type D1Target } from "../../worker/cli/d1";
+import { createMerchant, type MerchantKeys } from "../../worker/cli/merchant";
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const benchDir = join(root, ".wrangler/bench");
+
+export interface BenchServer {
+  base: string;
+  keys: MerchantKeys;
+  target: D1Target;
+  stop(): void;
+}
+
+function writeBenchConfig(): string {
+  const source = readFileSync(join(root, "wrangler.toml"), "utf8")
+    .replace('main = "worker/index.ts"', `main = "${join(root, "worker/index.ts")}"`)
+    .replace('directory = "./.build/public"', `directory = "${join(root, ".build/public")}"`)
+    .replace('migrations_dir = "worker/migrations"', `migrations_dir = "${join(root, "worker/migrations")}"`)
+    .replace(/simple = \{ limit = \d+, period = (\d+) \}/, "simple = { limit = 10000000, period = $1 }");
+  const file = join(benchDir, "wrangler.toml");
+  writeFileSync(file, source);
+  return file;
+}
+
+async function waitForHealth(base: string, child: ChildProcess): Promise<void> {
+  for (let tries = 0; tries < 360; tries += 1) {
+    if (child.exitCode !== null) throw new Error("the bench server exited");
+    try {
+      if ((await fetch(`${base}/health`)).ok) return;
+    } catch {
+      // starting
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error("the bench server did not start");
+}
+
+/** Starts a fresh bench server with one merchant; `beforeStart` may write to its database first. */
+export async function startBenchServer(port: number, beforeStart: (keys: MerchantKeys, target: D1Target) => void = () => undefined): Promise<BenchServer> {
+  process.chdir(root);
+  rmSync(benchDir, { recursive: true, force: true });
+  mkdirSync(benchDir, { recursive: true });
+  buildAssets();
+  const config = writeBenchConfig();
+  const target: D1Target = { remote: false, extraArgs: ["-c", config, "--persist-to", join(benchDir, "state")] };
+  applyMigrations(target);
+  const keys = await createMerchant("Bench SARL", { livemode: false }, target);
+  beforeStart(keys, target);
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    "wrangler",
+    ["dev", "-c", config, "--ip", "127.0.0.1", "--port", String(port), "--persist-to", join(benchDir, "state"), "--log-level", "warn"],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", XDG_CONFIG_HOME: join(benchDir, "config") },
+    },
+  );
+  await waitForHealth(base, child);
+  return { base, keys, target, stop: () => child.kill("SIGINT") };
+}
+
+/** The value at quantile q (0..1) of sorted numbers. */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}
