@@ -1,14 +1,20 @@
-/** The cron's chores: drop expired idempotency records and sessions, seal any event left unsealed. */
+/**
+ * The cron's chores (every minute): drop expired idempotency records and sessions, seal any event
+ * left unsealed, and nudge the hubs of merchants with webhook endpoints so an event whose notify
+ * was lost is still delivered within a minute.
+ */
 import { sealChain } from "./db/chain";
 import { IDEMPOTENCY_RETENTION_HOURS } from "./db/idempotency";
 
 export async function runHousekeeping(env: Env, now: Date): Promise<void> {
   const idempotencyCutoff = new Date(now.getTime() - IDEMPOTENCY_RETENTION_HOURS * 3_600_000).toISOString();
   const sessionCutoff = new Date(now.getTime() - 86_400_000).toISOString();
-  await env.DB.batch([
+  const [, , unsealed, withEndpoints] = await env.DB.batch<{ merchant_id: string }>([
     env.DB.prepare("DELETE FROM idempotency_keys WHERE created_at < ?").bind(idempotencyCutoff),
     env.DB.prepare("DELETE FROM client_sessions WHERE expires_at < ?").bind(sessionCutoff),
+    env.DB.prepare("SELECT DISTINCT merchant_id FROM events WHERE hash IS NULL"),
+    env.DB.prepare("SELECT DISTINCT merchant_id FROM webhook_endpoints WHERE status = 'active'"),
   ]);
-  const { results } = await env.DB.prepare("SELECT DISTINCT merchant_id FROM events WHERE hash IS NULL").all<{ merchant_id: string }>();
-  for (const { merchant_id } of results) await sealChain(env.DB, merchant_id);
+  for (const { merchant_id } of unsealed!.results) await sealChain(env.DB, merchant_id);
+  await Promise.all(withEndpoints!.results.map(({ merchant_id }) => env.HUB.getByName(merchant_id).notify(merchant_id)));
 }
