@@ -7,7 +7,7 @@ export default defineConfig({
     projects: [
       {
         plugins: [
-          cloudflareTest(async () => ({
+          cloudflareTest(async ({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               bindings: {
@@ -16,6 +16,9 @@ export default defineConfig({
                 SSE_KEEPALIVE_SECONDS: "1",
                 WEBHOOK_RETRY_BASE_SECONDS: "1",
                 WEBHOOK_DISABLE_AFTER_FAILURES: "3",
+                // The provider adapters talk to local fakes started in globalSetup.
+                STRIPE_API_BASE: `http://127.0.0.1:${inject("fakeStripePort")}`,
+                PAYPAL_API_BASE: `http://127.0.0.1:${inject("fakePayPalPort")}`,
               },
               // A lower limit than production so the 429 test stays quick; still far above what other tests send per key.
               ratelimits: { RATE_LIMITER: { namespace_id: "1001", simple: { limit: 600, period: 60 } } },

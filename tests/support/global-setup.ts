@@ -1,18 +1,27 @@
 import type { TestProject } from "vitest/node";
+import { startFakePayPal } from "./fake-paypal";
+import { startFakeStripe } from "./fake-stripe";
 import { startWebhookReceiver } from "./webhook-receiver";
 
 declare module "vitest" {
   export interface ProvidedContext {
     webhookReceiverPort: number;
+    fakeStripePort: number;
+    fakePayPalPort: number;
   }
 }
 
-/** Starts the servers Worker tests talk to, and hands their ports to the tests. */
+/** Starts the servers Worker tests talk to (a webhook receiver, fake Stripe and PayPal APIs) and hands their ports to the tests. */
 export default async function setup(project: TestProject) {
-  const receiver = await startWebhookReceiver();
+  const servers = await Promise.all([startWebhookReceiver(), startFakeStripe(), startFakePayPal()]);
+  const [receiver, stripe, paypal] = servers;
   project.provide("webhookReceiverPort", receiver.port);
+  project.provide("fakeStripePort", stripe.port);
+  project.provide("fakePayPalPort", paypal.port);
   return async () => {
-    receiver.server.closeAllConnections();
-    await new Promise((resolve) => receiver.server.close(resolve));
+    for (const { server } of servers) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   };
 }
