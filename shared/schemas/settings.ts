@@ -50,7 +50,11 @@ export const SettingsUpdate = z
     allowed_origins: SettingsSchema.shape.allowed_origins,
     seller: z.strictObject(SettingsSchema.shape.seller.shape),
     email_signature: SettingsSchema.shape.email_signature,
-    branding: z.strictObject(SettingsSchema.shape.branding.shape),
+    branding: z.strictObject({
+      ...SettingsSchema.shape.branding.shape,
+      // Shown as an image on payment pages: a web address only (no javascript:, data:, file:…).
+      logo_url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(500).optional().meta({ description: "http(s) URL of the logo." }),
+    }),
   })
   .partial()
   .meta({ id: "SettingsUpdate" });

@@ -3,7 +3,7 @@
  * a retry with the same key and the same request gets that answer again (`Idempotent-Replayed:
  * true`) without running twice; the same key with another request is a 409. A key whose first
  * request is still running answers 409 `idempotency_key_in_use`. Server errors (5xx) are not
- * stored, nor are transient refusals (a lost race), so the client can retry them.
+ * stored, nor are refused inputs or a lost race, so the client can fix and retry them with the same key.
  *
  * Stored answers can hold secrets (a client session's token), so they are kept encrypted
  * (AES-GCM) under a key derived from the Idempotency-Key itself, which only the client knows: the
@@ -82,8 +82,11 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     .run();
 });
 
+/** Answers that are not results of the request's work: refused input or a lost race (as Stripe does, they are not kept). */
+const NOT_KEPT = ["concurrent_update", "parameter_missing", "parameter_invalid", "parameter_unknown"].map((code) => `"code":"${code}"`);
+
 function isTransient(status: number, body: string): boolean {
-  return status === 409 && body.includes('"code":"concurrent_update"');
+  return (status === 409 || status === 422) && NOT_KEPT.some((code) => body.includes(code));
 }
 
 async function answerKey(scope: string, idempotencyKey: string): Promise<CryptoKey> {

@@ -33,7 +33,11 @@ settings.openapi(
     const update = c.req.valid("json");
     const db = c.env.DB;
     const now = new Date();
-    const next = mergeSettings((await getSettings(db, merchantId)).settings, update);
+    const current = await getSettings(db, merchantId);
+    if (Object.values(update).every((value) => value === undefined)) {
+      return c.json({ object: "settings" as const, ...current.settings, updated_at: current.updatedAt }, 200); // nothing to change, nothing to record
+    }
+    const next = mergeSettings(current.settings, update);
     await db.batch([
       ...saveSettingsStatements(db, merchantId, next, now),
       appendEvent(db, { merchantId, type: "settings.updated", data: { fields: Object.keys(update) }, now }),
