@@ -1,0 +1,304 @@
+/**
+ * Stripe adapter: card payments through a PaymentIntent (the browser mounts the Payment Element with
+ * its client secret) and Stripe Checkout sessions (a redirect). It speaks to Stripe with the official
+ * SDK over `fetch`, so it runs inside workerd; every Stripe type stays in this file and the payment
+ * domain only sees the provider-neutral shapes of `./types`.
+ */
+import Stripe from "stripe";
+import type { CurrencyCode } from "../../shared/currencies";
+import {
+  ProviderError,
+  WebhookSignatureError,
+  type ClientAction,
+  type CreatePaymentInput,
+  type CreatedPayment,
+  type PaymentProvider,
+  type ProviderEvent,
+  type ProviderPaymentFacts,
+  type StripeCredentials,
+} from "./types";
+
+/** Stripe's own default: a signature older than this is a replay. We apply the same bound to the future. */
+const WEBHOOK_TOLERANCE_SECONDS = 300;
+/** The SDK waits 80 s by default; a Worker request (and a webhook that must be answered fast) cannot. */
+const REQUEST_TIMEOUT_MS = 15_000;
+
+export interface StripeProviderOptions {
+  /** Where the Stripe API lives, e.g. `http://127.0.0.1:1234` for the test fake; empty or undefined = api.stripe.com. */
+  apiBase?: string;
+}
+
+export function createStripeProvider(credentials: StripeCredentials, options: StripeProviderOptions = {}): PaymentProvider {
+  // One client per provider instance: it carries this merchant's secret key, so it must never be shared
+  // through a module global between requests of different merchants.
+  const stripe = new Stripe(credentials.secret_key, {
+    httpClient: Stripe.createFetchHttpClient(),
+    // One retry covers a dropped connection; the idempotency keys we send make it safe.
+    maxNetworkRetries: 1,
+    timeout: REQUEST_TIMEOUT_MS,
+    ...apiLocation(options.apiBase),
+  });
+
+  return {
+    name: "stripe",
+
+    async createPayment(input: CreatePaymentInput): Promise<CreatedPayment> {
+      const metadata = paymentMetadata(input);
+      if (input.method === "card") {
+        const intent = await call(() =>
+          stripe.paymentIntents.create(
+            {
+              amount: input.amount,
+              currency: input.currency,
+              automatic_payment_methods: { enabled: true },
+              description: input.description,
+              ...(input.customerEmail ? { receipt_email: input.customerEmail } : {}),
+              metadata,
+            },
+            { idempotencyKey: input.idempotencyKey },
+          ),
+        );
+        if (!intent.client_secret) throw new ProviderError("Stripe returned a PaymentIntent without a client secret");
+        const action: ClientAction = { type: "card", client_secret: intent.client_secret, publishable_key: credentials.publishable_key };
+        return { providerRef: intent.id, action };
+      }
+      if (input.method === "stripe_checkout") {
+        const session = await call(() =>
+          stripe.checkout.sessions.create(
+            {
+              mode: "payment",
+              line_items: [
+                { quantity: 1, price_data: { currency: input.currency, unit_amount: input.amount, product_data: { name: input.description } } },
+              ],
+              success_url: input.returnUrl,
+              cancel_url: input.cancelUrl,
+              client_reference_id: input.paymentId,
+              metadata,
+              // The PaymentIntent Checkout creates carries our ids too, so its own events (and its charge's) point back to us.
+              payment_intent_data: { metadata, description: input.description },
+              ...(input.customerEmail ? { customer_email: input.customerEmail } : {}),
+            },
+            { idempotencyKey: input.idempotencyKey },
+          ),
+        );
+        if (!session.url) throw new ProviderError("Stripe returned a Checkout Session without a URL");
+        return { providerRef: session.id, action: { type: "redirect", url: session.url } };
+      }
+      // The payment domain routes methods to providers; reaching this is a bug, not a provider failure.
+      throw new Error(`the Stripe provider cannot take method "${input.method}"`);
+    },
+
+    async retrievePayment(providerRef: string): Promise<ProviderPaymentFacts> {
+      if (providerRef.startsWith("pi_")) {
+        // The latest charge is expanded because refunds are counted on it.
+        const intent = await call(() => stripe.paymentIntents.retrieve(providerRef, { expand: ["latest_charge"] }));
+        return intentFacts(intent, intent.id);
+      }
+      if (providerRef.startsWith("cs_")) {
+        const session = await call(() =>
+          stripe.checkout.sessions.retrieve(providerRef, { expand: ["payment_intent", "payment_intent.latest_charge"] }),
+        );
+        return sessionFacts(session);
+      }
+      throw new ProviderError(`not a Stripe payment reference: ${providerRef}`);
+    },
+
+    async refund(chargeRef: string, amount: number, _currency: CurrencyCode, idempotencyKey: string): Promise<{ refundRef: string }> {
+      // Stripe refunds in the PaymentIntent's own currency; the amount is in its minor unit like ours.
+      const refund = await call(() => stripe.refunds.create({ payment_intent: chargeRef, amount }, { idempotencyKey }));
+      if (refund.status === "failed" || refund.status === "canceled") {
+        throw new ProviderError(`Stripe refund ${refund.id} ${refund.status}${refund.failure_reason ? `: ${refund.failure_reason}` : ""}`);
+      }
+      return { refundRef: refund.id };
+    },
+
+    async verifyWebhook(rawBody: string, headers: Headers, now: Date): Promise<ProviderEvent> {
+      const header = headers.get("stripe-signature");
+      if (!header) throw new WebhookSignatureError("missing Stripe-Signature header");
+      // The SDK only rejects signatures that are too old; a timestamp far in the future would stay
+      // replayable for as long as it is ahead of the clock, so it is refused here.
+      const nowSeconds = Math.floor(now.getTime() / 1000);
+      for (const timestamp of signatureTimestamps(header)) {
+        if (!Number.isSafeInteger(timestamp) || timestamp > nowSeconds + WEBHOOK_TOLERANCE_SECONDS) {
+          throw new WebhookSignatureError("Stripe-Signature timestamp is in the future");
+        }
+      }
+      let event: Stripe.Event;
+      try {
+        event = await Stripe.webhooks.constructEventAsync(
+          rawBody,
+          header,
+          credentials.webhook_secret,
+          WEBHOOK_TOLERANCE_SECONDS,
+          Stripe.createSubtleCryptoProvider(),
+          now.getTime(),
+        );
+      } catch (error) {
+        throw new WebhookSignatureError(error instanceof Error ? error.message : "invalid Stripe signature");
+      }
+      return mapEvent(event);
+    },
+  };
+}
+
+/** The SDK wants host, port and protocol apart; an empty base keeps its defaults (api.stripe.com over https). */
+function apiLocation(apiBase: string | undefined): { host?: string; port?: number; protocol?: "http" | "https" } {
+  if (!apiBase) return {};
+  const url = new URL(apiBase);
+  const protocol = url.protocol === "http:" ? "http" : "https";
+  return { host: url.hostname, port: url.port ? Number(url.port) : protocol === "http" ? 80 : 443, protocol };
+}
+
+function paymentMetadata(input: CreatePaymentInput): Stripe.MetadataParam {
+  return { quittance_payment: input.paymentId, quittance_merchant: input.merchantId };
+}
+
+/** Runs an SDK call and turns Stripe's errors into ProviderError, keeping its HTTP status (null when unreachable). */
+async function call<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeError) {
+      throw new ProviderError(`Stripe: ${error.message}`, error.statusCode ?? null);
+    }
+    throw new ProviderError(`Stripe could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function intentState(intent: Stripe.PaymentIntent): ProviderPaymentFacts["state"] {
+  switch (intent.status) {
+    case "succeeded":
+      return "succeeded";
+    case "canceled":
+      return "canceled";
+    case "requires_payment_method":
+      // A fresh intent also waits for a payment method; only an attempt that failed leaves an error behind.
+      return intent.last_payment_error ? "failed" : "processing";
+    default:
+      return "processing";
+  }
+}
+
+function intentFacts(intent: Stripe.PaymentIntent, providerRef: string): ProviderPaymentFacts {
+  const state = intentState(intent);
+  const charge = typeof intent.latest_charge === "object" ? intent.latest_charge : null;
+  return {
+    providerRef,
+    state,
+    amountReceived: state === "succeeded" ? intent.amount_received : 0,
+    amountRefunded: charge?.amount_refunded ?? 0,
+    paymentId: intent.metadata["quittance_payment"] ?? null,
+    // Refunds name the PaymentIntent (Stripe then refunds its charge), so it is the reference to keep.
+    chargeRef: intent.id,
+    failureMessage: state === "failed" ? (intent.last_payment_error?.message ?? "payment failed") : null,
+  };
+}
+
+function sessionFacts(session: Stripe.Checkout.Session): ProviderPaymentFacts {
+  const paymentId = session.client_reference_id ?? session.metadata?.["quittance_payment"] ?? null;
+  if (session.payment_intent && typeof session.payment_intent === "object") {
+    const facts = intentFacts(session.payment_intent, session.id);
+    const expired = session.status === "expired" && facts.state !== "succeeded";
+    return { ...facts, state: expired ? "canceled" : facts.state, paymentId: facts.paymentId ?? paymentId };
+  }
+  // Checkout creates its PaymentIntent only when the payer submits, so a session may have none yet.
+  const state = session.status === "expired" ? "canceled" : session.payment_status === "paid" ? "succeeded" : "processing";
+  return {
+    providerRef: session.id,
+    state,
+    amountReceived: state === "succeeded" ? (session.amount_total ?? 0) : 0,
+    amountRefunded: 0,
+    paymentId,
+    chargeRef: typeof session.payment_intent === "string" ? session.payment_intent : null,
+    failureMessage: null,
+  };
+}
+
+/** Every `t=` of a Stripe-Signature header (the SDK keeps the last one; we check them all). */
+function signatureTimestamps(header: string): number[] {
+  return header
+    .split(",")
+    .map((item) => item.trim().split("="))
+    .filter(([key]) => key === "t")
+    .map(([, value]) => (value && /^\d+$/.test(value) ? Number(value) : Number.NaN));
+}
+
+function idOf(value: string | { id: string } | null): string | null {
+  return value === null ? null : typeof value === "string" ? value : value.id;
+}
+
+function mapEvent(event: Stripe.Event): ProviderEvent {
+  const base = { id: event.id, occurredAt: new Date(event.created * 1000).toISOString() };
+  const ignored: ProviderEvent = { ...base, kind: "ignored", type: event.type };
+  switch (event.type) {
+    case "payment_intent.succeeded": {
+      const intent = event.data.object;
+      return {
+        ...base,
+        kind: "payment_succeeded",
+        providerRef: intent.id,
+        chargeRef: intent.id,
+        paymentId: intent.metadata["quittance_payment"] ?? null,
+        amount: intent.amount_received,
+        currency: intent.currency,
+      };
+    }
+    case "payment_intent.payment_failed": {
+      const intent = event.data.object;
+      return {
+        ...base,
+        kind: "payment_failed",
+        providerRef: intent.id,
+        paymentId: intent.metadata["quittance_payment"] ?? null,
+        reason: intent.last_payment_error?.message ?? "payment failed",
+      };
+    }
+    case "checkout.session.completed":
+    case "checkout.session.async_payment_succeeded": {
+      const session = event.data.object;
+      // A completed session paid by a delayed method (SEPA debit…) is still "unpaid": its money arrives
+      // later with checkout.session.async_payment_succeeded.
+      if (session.payment_status !== "paid") return ignored;
+      return {
+        ...base,
+        kind: "payment_succeeded",
+        providerRef: session.id,
+        chargeRef: idOf(session.payment_intent),
+        paymentId: session.client_reference_id ?? session.metadata?.["quittance_payment"] ?? null,
+        amount: session.amount_total ?? 0,
+        currency: session.currency ?? "",
+      };
+    }
+    case "checkout.session.async_payment_failed": {
+      const session = event.data.object;
+      return {
+        ...base,
+        kind: "payment_failed",
+        providerRef: session.id,
+        paymentId: session.client_reference_id ?? session.metadata?.["quittance_payment"] ?? null,
+        reason: "the delayed payment failed",
+      };
+    }
+    case "charge.refunded": {
+      const charge = event.data.object;
+      const chargeRef = idOf(charge.payment_intent);
+      // A charge made without a PaymentIntent was not made by us.
+      if (!chargeRef) return ignored;
+      return {
+        ...base,
+        kind: "refunded",
+        chargeRef,
+        paymentId: charge.metadata["quittance_payment"] ?? null,
+        amountRefunded: charge.amount_refunded,
+      };
+    }
+    case "charge.dispute.created": {
+      const dispute = event.data.object;
+      const chargeRef = idOf(dispute.payment_intent);
+      if (!chargeRef) return ignored;
+      return { ...base, kind: "disputed", chargeRef, paymentId: null, amount: dispute.amount };
+    }
+    default:
+      return ignored;
+  }
+}
