@@ -16,6 +16,8 @@ export default defineConfig({
                 SSE_KEEPALIVE_SECONDS: "1",
                 WEBHOOK_RETRY_BASE_SECONDS: "1",
                 WEBHOOK_DISABLE_AFTER_FAILURES: "3",
+                // A fixed test master key (base64 of 32 bytes) for provider credentials at rest.
+                QUITTANCE_ENCRYPTION_KEY: "dGVzdC1tYXN0ZXIta2V5LWZvci1xdWl0dGFuY2UtMzI=",
                 // The provider adapters talk to local fakes started in globalSetup.
                 STRIPE_API_BASE: `http://127.0.0.1:${inject("fakeStripePort")}`,
                 PAYPAL_API_BASE: `http://127.0.0.1:${inject("fakePayPalPort")}`,
@@ -31,6 +33,16 @@ export default defineConfig({
           setupFiles: ["tests/worker/setup.ts"],
           globalSetup: ["tests/support/global-setup.ts"],
           testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["tests/e2e/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["tests/e2e/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
         },
       },
     ],

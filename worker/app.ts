@@ -17,6 +17,10 @@ import { payments } from "./payments/routes";
 import { settings } from "./settings/routes";
 import { clientStream, merchantStream } from "./realtime/routes";
 import { webhooks } from "./webhooks/routes";
+import { clientPayments } from "./payments/client-routes";
+import { providerWebhooks } from "./payments/provider-webhooks";
+import { sandboxRoutes } from "./providers/sandbox-routes";
+import { providerSettings } from "./settings/providers-routes";
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -37,8 +41,12 @@ app.route("/v1", events);
 app.route("/v1/client_sessions", sessions);
 app.route("/v1/client", clientStream);
 app.route("/v1/client", client);
+app.route("/v1/client", clientPayments);
+app.route("/v1/settings/providers", providerSettings);
 app.route("/v1/settings", settings);
 app.route("/v1/webhook_endpoints", webhooks);
+app.route("/webhooks", providerWebhooks);
+app.route("/sandbox", sandboxRoutes);
 mountDocs(app);
 
 /** Path patterns of every route, to tell a wrong method (405) from an unknown path (404). */

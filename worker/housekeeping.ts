@@ -1,12 +1,14 @@
 /**
  * The cron's chores (every minute): drop expired idempotency records and sessions, seal any event
  * left unsealed, and nudge the hubs of merchants with webhook endpoints so an event whose notify
- * was lost is still delivered within a minute.
+ * was lost is still delivered within a minute; re-read from their provider the payments left in
+ * flight for more than 15 minutes.
  */
 import { sealChain } from "./db/chain";
 import { IDEMPOTENCY_RETENTION_HOURS } from "./db/idempotency";
+import { reconcilePayments } from "./payments/reconcile";
 
-export async function runHousekeeping(env: Env, now: Date): Promise<void> {
+export async function runHousekeeping(env: Env, now: Date, ctx: { waitUntil(promise: Promise<unknown>): void }): Promise<void> {
   const idempotencyCutoff = new Date(now.getTime() - IDEMPOTENCY_RETENTION_HOURS * 3_600_000).toISOString();
   const sessionCutoff = new Date(now.getTime() - 86_400_000).toISOString();
   const [, , unsealed, withEndpoints] = await env.DB.batch<{ merchant_id: string }>([
@@ -17,4 +19,6 @@ export async function runHousekeeping(env: Env, now: Date): Promise<void> {
   ]);
   for (const { merchant_id } of unsealed!.results) await sealChain(env.DB, merchant_id);
   await Promise.all(withEndpoints!.results.map(({ merchant_id }) => env.HUB.getByName(merchant_id).notify(merchant_id)));
+  await reconcilePayments(env, ctx, now, "");
 }
+

@@ -9,7 +9,7 @@ export { MerchantHub } from "./realtime/hub";
 export default {
   fetch: app.fetch,
   scheduled(controller, env, ctx) {
-    ctx.waitUntil(runHousekeeping(env, new Date(controller.scheduledTime)));
+    ctx.waitUntil(runHousekeeping(env, new Date(controller.scheduledTime), ctx));
   },
   async queue(batch, env, ctx) {
     for (const message of batch.messages) {

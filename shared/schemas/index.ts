@@ -6,3 +6,4 @@ export * from "./sessions";
 export * from "./events";
 export * from "./settings";
 export * from "./webhooks";
+export * from "./providers";

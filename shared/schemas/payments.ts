@@ -34,9 +34,16 @@ export const AllocationSchema = z.object({
   invoice: z.string(),
   amount: Amount,
   amount_refunded: Amount,
+  planned: z.boolean().meta({ description: "True while the payment is in flight: applied to the invoice when the provider confirms." }),
 });
 
-export const RefundSchema = z.object({ id: z.string(), amount: Amount, reason: z.string().nullable(), created: Timestamp });
+export const RefundSchema = z.object({
+  id: z.string(),
+  kind: z.enum(["refund", "dispute"]),
+  amount: Amount,
+  reason: z.string().nullable(),
+  created: Timestamp,
+});
 
 export const PaymentSchema = z
   .object({
@@ -50,6 +57,9 @@ export const PaymentSchema = z
     currency: CurrencyOut,
     reference: z.string().nullable(),
     received_on: z.string().nullable(),
+    provider: z.enum(["stripe", "paypal", "sandbox"]).nullable().meta({ description: "null for an offline payment." }),
+    failure_message: z.string().nullable(),
+    amount_unallocated: Amount.meta({ description: "Received but applied to no invoice: the customer's credit (see POST /v1/payments/:id/allocate)." }),
     allocations: z.array(AllocationSchema),
     refunds: z.array(RefundSchema),
     created: Timestamp,
@@ -59,3 +69,44 @@ export const PaymentSchema = z
 
 export type PaymentCreateInput = z.infer<typeof PaymentCreate>;
 export type Payment = z.infer<typeof PaymentSchema>;
+
+export const ClientPaymentCreate = z
+  .strictObject({
+    invoices: z
+      .array(z.string().regex(/^inv_[0-9a-z]{26}$/, "must be an inv_… id"))
+      .min(1)
+      .max(50)
+      .refine((ids) => new Set(ids).size === ids.length, "must not repeat an invoice")
+      .meta({ description: "The invoices to pay at once; they must share one currency." }),
+    method: z.enum(["card", "stripe_checkout", "paypal", "sandbox"]),
+    return_url: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .optional()
+      .meta({ description: "Where Stripe Checkout and PayPal send the payer back; must be on an allowed origin." }),
+  })
+  .meta({ id: "ClientPaymentCreate" });
+
+export const ClientActionSchema = z
+  .discriminatedUnion("type", [
+    z.object({ type: z.literal("card"), client_secret: z.string(), publishable_key: z.string() }),
+    z.object({ type: z.literal("redirect"), url: z.string() }),
+    z.object({ type: z.literal("paypal"), order_id: z.string(), client_id: z.string(), approve_url: z.string().nullable() }),
+    z.object({ type: z.literal("sandbox"), form_url: z.string(), token: z.string() }),
+  ])
+  .meta({ id: "ClientAction", description: "What the browser does next: mount Stripe's Payment Element, redirect, show PayPal's buttons, or the sandbox card form." });
+
+export const ClientPaymentSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal("client_payment"),
+    status: z.enum(PAYMENT_STATUSES),
+    method: z.string(),
+    amount: Amount,
+    currency: CurrencyOut,
+    invoices: z.array(z.string()),
+    failure_message: z.string().nullable(),
+    action: ClientActionSchema.nullable(),
+    created: Timestamp,
+  })
+  .meta({ id: "ClientPayment" });

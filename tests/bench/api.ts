@@ -64,9 +64,11 @@ function row(name: string, figures: Figures): string {
 }
 
 async function main(): Promise<void> {
-  const server = await startBenchServer(PORT, (keys, target) => {
-    console.log(`seeding ${INVOICES} invoices…`);
-    executeWrites(seedWrites(keys.merchant), target);
+  const server = await startBenchServer(PORT, {
+    beforeStart: (keys, target) => {
+      console.log(`seeding ${INVOICES} invoices…`);
+      executeWrites(seedWrites(keys.merchant), target);
+    },
   });
   const BASE = server.base;
   const keys = server.keys;

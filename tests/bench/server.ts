@@ -12,7 +12,6 @@ import { applyMigrations, type D1Target } from "../../worker/cli/d1";
 import { createMerchant, type MerchantKeys } from "../../worker/cli/merchant";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const benchDir = join(root, ".wrangler/bench");
 
 export interface BenchServer {
   base: string;
@@ -21,12 +20,12 @@ export interface BenchServer {
   stop(): void;
 }
 
-function writeBenchConfig(): string {
+function writeBenchConfig(benchDir: string, realRateLimit: boolean): string {
   const source = readFileSync(join(root, "wrangler.toml"), "utf8")
     .replace('main = "worker/index.ts"', `main = "${join(root, "worker/index.ts")}"`)
     .replace('directory = "./.build/public"', `directory = "${join(root, ".build/public")}"`)
     .replace('migrations_dir = "worker/migrations"', `migrations_dir = "${join(root, "worker/migrations")}"`)
-    .replace(/simple = \{ limit = \d+, period = (\d+) \}/, "simple = { limit = 10000000, period = $1 }");
+    .replace(/simple = \{ limit = \d+, period = (\d+) \}/, (limit, period: string) => (realRateLimit ? limit : `simple = { limit = 10000000, period = ${period} }`));
   const file = join(benchDir, "wrangler.toml");
   writeFileSync(file, source);
   return file;
@@ -45,17 +44,29 @@ async function waitForHealth(base: string, child: ChildProcess): Promise<void> {
   throw new Error("the bench server did not start");
 }
 
-/** Starts a fresh bench server with one merchant; `beforeStart` may write to its database first. */
-export async function startBenchServer(port: number, beforeStart: (keys: MerchantKeys, target: D1Target) => void = () => undefined): Promise<BenchServer> {
+export interface ServerOptions {
+  /** Folder under .wrangler/ for this server's state (default "bench"). */
+  stateDir?: string;
+  /** Keep production's rate limit (end-to-end tests) instead of raising it (benchmarks). */
+  realRateLimit?: boolean;
+  /** Writes to the database before the server starts. */
+  beforeStart?: (keys: MerchantKeys, target: D1Target) => void;
+}
+
+/** Starts a fresh local server with one merchant. */
+export async function startBenchServer(port: number, options: ServerOptions = {}): Promise<BenchServer> {
   process.chdir(root);
+  const benchDir = join(root, ".wrangler", options.stateDir ?? "bench");
   rmSync(benchDir, { recursive: true, force: true });
   mkdirSync(benchDir, { recursive: true });
   buildAssets();
-  const config = writeBenchConfig();
+  const config = writeBenchConfig(benchDir, options.realRateLimit ?? false);
+  // Wrangler reads secrets from the .dev.vars beside the config.
+  writeFileSync(join(benchDir, ".dev.vars"), `QUITTANCE_ENCRYPTION_KEY=${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64")}\n`);
   const target: D1Target = { remote: false, extraArgs: ["-c", config, "--persist-to", join(benchDir, "state")] };
   applyMigrations(target);
   const keys = await createMerchant("Bench SARL", { livemode: false }, target);
-  beforeStart(keys, target);
+  options.beforeStart?.(keys, target);
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(
     "wrangler",
@@ -63,6 +74,7 @@ export async function startBenchServer(port: number, beforeStart: (keys: Merchan
     {
       stdio: ["ignore", "ignore", "inherit"],
       env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", XDG_CONFIG_HOME: join(benchDir, "config") },
+      cwd: root,
     },
   );
   await waitForHealth(base, child);

@@ -26,7 +26,7 @@ export async function seedDemo(baseUrl: string, secretKey: string, now = new Dat
   const today = utcDay(now);
 
   await call("PUT", "/v1/settings", {
-    payment_methods: ["card", "stripe_checkout", "paypal"],
+    payment_methods: ["sandbox", "card", "stripe_checkout", "paypal"],
     seller: {
       legal_name: "Atelier Quittance SARL",
       legal_form: "SARL",

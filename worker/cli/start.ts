@@ -72,8 +72,18 @@ async function ensureDemoMerchant(): Promise<MerchantKeys> {
   return rotateKeys(DEMO_MERCHANT_ID, local); // the keys file was lost: only hashes are stored, so issue new keys
 }
 
+/** Local secrets: a master key for provider credentials, made once and kept in the git-ignored .dev.vars. */
+function ensureDevVars(): void {
+  const file = join(root, ".dev.vars");
+  const existing = existsSync(file) ? readFileSync(file, "utf8") : "";
+  if (/^QUITTANCE_ENCRYPTION_KEY=/m.test(existing)) return;
+  const key = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64");
+  writeFileSync(file, `${existing}${existing && !existing.endsWith("\n") ? "\n" : ""}QUITTANCE_ENCRYPTION_KEY=${key}\n`, { mode: 0o600 });
+}
+
 async function main(): Promise<void> {
   process.chdir(root);
+  ensureDevVars();
   if (await portInUse(PORT)) throw new Error(`port ${PORT} is already in use: stop the other server (or set PORT) and run npm start again`);
   console.log("› building assets");
   buildAssets();

@@ -5,22 +5,13 @@
  * same invoice can never overpay it (the database's CHECK on amount_paid is the last line).
  */
 import type { PaymentCreateInput } from "../../shared/schemas/payments";
-import { statusForAmounts, utcDay } from "../../shared/status";
+import { utcDay } from "../../shared/status";
 import { guard, runBatch, withRetries } from "../db/batch";
 import { appendEvent, appendInvoiceEvent } from "../db/events";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/crypto";
 import type { InvoiceRow } from "../invoices/queries";
-import { findPayment, loadAllocations } from "./queries";
-
-/** The statement that moves an invoice's paid amount to `amountPaid`, with the status that follows. */
-function setAmountPaid(db: D1Database, invoice: InvoiceRow, amountPaid: number, now: Date): D1PreparedStatement {
-  const status = statusForAmounts(invoice.status, invoice.total, amountPaid);
-  const at = now.toISOString();
-  return db
-    .prepare("UPDATE invoices SET amount_paid = ?, status = ?, paid_at = ?, updated_at = ?, version = version + 1 WHERE id = ?")
-    .bind(amountPaid, status, status === "paid" ? (invoice.paid_at ?? at) : null, at, invoice.id);
-}
+import { setAmountPaid } from "./settle";
 
 const invoiceStill = (db: D1Database, invoice: InvoiceRow) =>
   guard(db, "EXISTS (SELECT 1 FROM invoices WHERE id = ? AND version = ?)", invoice.id, invoice.version);
@@ -105,66 +96,3 @@ export async function recordOfflinePayment(db: D1Database, merchantId: string, i
   });
   return paymentId;
 }
-
-/**
- * Refunds a payment, fully or partly. The refunded amount is taken back from the allocations in
- * reverse order (the last invoice allocated first), and those invoices reopen by that much.
- */
-export async function refundPayment(
-  db: D1Database,
-  merchantId: string,
-  paymentId: string,
-  input: { amount?: number | undefined; reason?: string | undefined },
-  now: Date,
-): Promise<void> {
-  await withRetries(async () => {
-    const payment = await findPayment(db, merchantId, paymentId);
-    if (payment === null) throw notFound("payment", paymentId);
-    if (payment.status !== "succeeded" && payment.status !== "partially_refunded") {
-      throw new ApiError("payment_not_refundable", `This payment is ${payment.status}: nothing to refund.`);
-    }
-    const refundable = payment.amount - payment.amount_refunded;
-    const amount = input.amount ?? refundable;
-    if (amount > refundable) throw new ApiError("refund_exceeds_amount", `At most ${refundable} can still be refunded.`, "amount");
-    const allocations = await loadAllocations(db, paymentId);
-    const { results: invoices } = await db
-      .prepare("SELECT * FROM invoices WHERE id IN (SELECT invoice_id FROM allocations WHERE payment_id = ?)")
-      .bind(paymentId)
-      .all<InvoiceRow>();
-    const invoiceById = new Map(invoices.map((invoice) => [invoice.id, invoice]));
-    const at = now.toISOString();
-    const refundId = newId("re");
-    const statements: D1PreparedStatement[] = [
-      guard(db, "EXISTS (SELECT 1 FROM payments WHERE id = ? AND version = ?)", payment.id, payment.version),
-      ...invoices.map((invoice) => invoiceStill(db, invoice)),
-      db.prepare("INSERT INTO refunds (id, payment_id, amount, reason, created_at) VALUES (?, ?, ?, ?, ?)").bind(refundId, paymentId, amount, input.reason ?? null, at),
-      db
-        .prepare("UPDATE payments SET amount_refunded = ?, status = ?, updated_at = ?, version = version + 1 WHERE id = ?")
-        .bind(payment.amount_refunded + amount, amount === refundable ? "refunded" : "partially_refunded", at, paymentId),
-    ];
-    let left = amount;
-    for (const allocation of [...allocations].reverse()) {
-      const part = Math.min(left, allocation.amount - allocation.amount_refunded);
-      if (part <= 0) continue;
-      left -= part;
-      const invoice = invoiceById.get(allocation.invoice_id)!;
-      statements.push(
-        db.prepare("UPDATE allocations SET amount_refunded = amount_refunded + ? WHERE payment_id = ? AND invoice_id = ?").bind(part, paymentId, invoice.id),
-        setAmountPaid(db, invoice, invoice.amount_paid - part, now),
-        appendInvoiceEvent(db, { type: "invoice.reopened", invoiceId: invoice.id, paymentId, now, extra: { amount_refunded: part } }),
-      );
-    }
-    statements.push(
-      appendEvent(db, {
-        merchantId,
-        type: "payment.refunded",
-        paymentId,
-        customerId: payment.customer_id,
-        data: { refund: refundId, amount, currency: payment.currency, amount_refunded: payment.amount_refunded + amount, reason: input.reason ?? null },
-        now,
-      }),
-    );
-    await runBatch(db, statements);
-  });
-}
-

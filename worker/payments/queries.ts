@@ -12,6 +12,11 @@ export interface PaymentRow {
   currency: CurrencyCode;
   reference: string | null;
   received_on: string | null;
+  provider: "stripe" | "paypal" | "sandbox" | null;
+  provider_ref: string | null;
+  charge_ref: string | null;
+  client_action: string | null;
+  failure_message: string | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -23,13 +28,22 @@ export interface AllocationRow {
   position: number;
   amount: number;
   amount_refunded: number;
+  applied: number;
 }
 
 interface RefundRow {
   id: string;
   amount: number;
   reason: string | null;
+  kind: "refund" | "dispute";
   created_at: string;
+}
+
+/** Money of a succeeded payment not applied to any invoice: the customer's credit. */
+export function unallocatedOf(payment: Pick<PaymentRow, "status" | "amount" | "amount_refunded">, allocations: readonly AllocationRow[]): number {
+  if (payment.status !== "succeeded" && payment.status !== "partially_refunded" && payment.status !== "refunded") return 0;
+  const applied = allocations.filter((allocation) => allocation.applied === 1).reduce((sum, allocation) => sum + allocation.amount - allocation.amount_refunded, 0);
+  return payment.amount - payment.amount_refunded - applied;
 }
 
 export function findPayment(db: D1Database, merchantId: string, paymentId: string): Promise<PaymentRow | null> {
@@ -62,12 +76,20 @@ export async function serializePayments(db: D1Database, rows: readonly PaymentRo
     currency: row.currency,
     reference: row.reference,
     received_on: row.received_on,
+    provider: row.provider,
+    failure_message: row.failure_message,
+    amount_unallocated: unallocatedOf(row, allocations.filter((allocation) => allocation.payment_id === row.id)),
     allocations: allocations
       .filter((allocation) => allocation.payment_id === row.id)
-      .map((allocation) => ({ invoice: allocation.invoice_id, amount: allocation.amount, amount_refunded: allocation.amount_refunded })),
+      .map((allocation) => ({
+        invoice: allocation.invoice_id,
+        amount: allocation.amount,
+        amount_refunded: allocation.amount_refunded,
+        planned: allocation.applied === 0,
+      })),
     refunds: refunds
       .filter((refund) => refund.payment_id === row.id)
-      .map((refund) => ({ id: refund.id, amount: refund.amount, reason: refund.reason, created: refund.created_at })),
+      .map((refund) => ({ id: refund.id, kind: refund.kind, amount: refund.amount, reason: refund.reason, created: refund.created_at })),
     created: row.created_at,
     updated_at: row.updated_at,
   }));

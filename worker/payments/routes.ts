@@ -7,7 +7,8 @@ import { idempotency } from "../db/idempotency";
 import { notFound } from "../errors";
 import { cursorCondition } from "../lib/pagination";
 import { createRouter, jsonBody, jsonResponse, problemResponses, secretKeySecurity } from "../lib/router";
-import { recordOfflinePayment, refundPayment } from "./allocate";
+import { recordOfflinePayment } from "./allocate";
+import { refundByMerchant } from "./refund";
 import { findPayment, serializePayments, type PaymentRow } from "./queries";
 
 const IdParam = z.object({ id: z.string().max(64).meta({ param: { name: "id", in: "path" }, example: "pay_01jf9v3k8m2q7w4x5y6z0a1b2c" }) });
@@ -81,7 +82,7 @@ payments.openapi(
   async (c) => {
     const { merchantId } = c.get("caller");
     const { id } = c.req.valid("param");
-    await refundPayment(c.env.DB, merchantId, id, c.req.valid("json"), new Date());
+    await refundByMerchant(c.env, merchantId, id, c.req.valid("json"), new URL(c.req.url).origin, new Date());
     afterAppend(c.executionCtx, c.env, merchantId);
     return c.json(await loadPayment(c.env.DB, merchantId, id), 200);
   },

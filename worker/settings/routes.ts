@@ -2,6 +2,8 @@ import { createRoute } from "@hono/zod-openapi";
 import { SettingsResponse, SettingsUpdate } from "../../shared/schemas/settings";
 import { requireSecretKey } from "../auth/middleware";
 import { afterAppend, appendEvent } from "../db/events";
+import { ApiError } from "../errors";
+import { sandboxAllowed } from "../providers";
 import { createRouter, jsonBody, jsonResponse, problemResponses, secretKeySecurity } from "../lib/router";
 import { getSettings, mergeSettings, saveSettingsStatements } from "./queries";
 
@@ -33,6 +35,10 @@ settings.openapi(
     const update = c.req.valid("json");
     const db = c.env.DB;
     const now = new Date();
+    const sandboxAt = update.payment_methods?.indexOf("sandbox") ?? -1;
+    if (sandboxAt >= 0 && !sandboxAllowed(c.env)) {
+      throw new ApiError("parameter_invalid", "The sandbox cannot be accepted in production.", `payment_methods[${sandboxAt}]`);
+    }
     const current = await getSettings(db, merchantId);
     if (Object.values(update).every((value) => value === undefined)) {
       return c.json({ object: "settings" as const, ...current.settings, updated_at: current.updatedAt }, 200); // nothing to change, nothing to record

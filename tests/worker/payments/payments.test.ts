@@ -27,7 +27,7 @@ describe("partial and batch payments", () => {
     const first = await recordPayment(merchant.key, [{ invoice: invoice.id, amount: 4000 }]);
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ object: "payment", status: "succeeded", amount: 4000, amount_refunded: 0, customer, method: "bank_transfer" });
-    expect(first.body.allocations).toEqual([{ invoice: invoice.id, amount: 4000, amount_refunded: 0 }]);
+    expect(first.body.allocations).toEqual([{ invoice: invoice.id, amount: 4000, amount_refunded: 0, planned: false }]);
     expect(await getInvoice(merchant.key, invoice.id)).toMatchObject({ status: "partially_paid", amount_paid: 4000, amount_due: 8000, paid_at: null });
 
     const second = await recordPayment(merchant.key, [{ invoice: invoice.id, amount: 8000 }]);
@@ -91,18 +91,18 @@ describe("refunds", () => {
     expect(refund.status).toBe(200);
     expect(refund.body).toMatchObject({ status: "partially_refunded", amount_refunded: 5000 });
     expect(refund.body.allocations).toEqual([
-      { invoice: a.id, amount: 12_000, amount_refunded: 0 },
-      { invoice: b.id, amount: 12_000, amount_refunded: 5000 },
+      { invoice: a.id, amount: 12_000, amount_refunded: 0, planned: false },
+      { invoice: b.id, amount: 12_000, amount_refunded: 5000, planned: false },
     ]);
-    expect(refund.body.refunds).toEqual([{ id: expect.stringMatching(/^re_/), amount: 5000, reason: "returned goods", created: expect.any(String) }]);
+    expect(refund.body.refunds).toEqual([{ id: expect.stringMatching(/^re_/), kind: "refund", amount: 5000, reason: "returned goods", created: expect.any(String) }]);
     expect(await getInvoice(merchant.key, a.id)).toMatchObject({ status: "paid", amount_paid: 12_000 });
     expect(await getInvoice(merchant.key, b.id)).toMatchObject({ status: "partially_paid", amount_paid: 7000, amount_due: 5000, paid_at: null });
 
     const spill = await api(merchant.key, "POST", `/v1/payments/${payment.body.id}/refund`, { amount: 10_000 });
     expect(spill.status).toBe(200);
     expect(spill.body.allocations).toEqual([
-      { invoice: a.id, amount: 12_000, amount_refunded: 3000 },
-      { invoice: b.id, amount: 12_000, amount_refunded: 12_000 },
+      { invoice: a.id, amount: 12_000, amount_refunded: 3000, planned: false },
+      { invoice: b.id, amount: 12_000, amount_refunded: 12_000, planned: false },
     ]);
     expect(await getInvoice(merchant.key, a.id)).toMatchObject({ status: "partially_paid", amount_paid: 9000 });
     expect(await getInvoice(merchant.key, b.id)).toMatchObject({ status: "open", amount_paid: 0, amount_due: 12_000 });

@@ -1,0 +1,22 @@
+/**
+ * End-to-end tests drive the real local server: `wrangler dev` started here on its own port and
+ * its own D1 state (.wrangler/e2e), the same way `npm start` runs it, with one fresh merchant.
+ */
+import type { TestProject } from "vitest/node";
+import { startBenchServer } from "../bench/server";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    e2eBase: string;
+    e2eSecretKey: string;
+    e2eMerchant: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const server = await startBenchServer(Number(process.env.E2E_PORT ?? 8797), { stateDir: "e2e", realRateLimit: true });
+  project.provide("e2eBase", server.base);
+  project.provide("e2eSecretKey", server.keys.secret_key);
+  project.provide("e2eMerchant", server.keys.merchant);
+  return () => server.stop();
+}

@@ -1,0 +1,166 @@
+/**
+ * A client pays one or several invoices online. The server decides everything that matters: which
+ * invoices (the session's customer's, payable, one currency), the amount (the sum of what they
+ * still owe) and whether the merchant accepts the method. The payment is written first (pending,
+ * with its allocations planned), then the provider is called with the payment id as idempotency
+ * key and as metadata, so every provider event points back to it.
+ */
+import type { CurrencyCode } from "../../shared/currencies";
+import type { ClientPaymentCreate } from "../../shared/schemas/payments";
+import type { z } from "zod";
+import { runBatch } from "../db/batch";
+import { appendInvoiceEvent } from "../db/events";
+import { ApiError, notFound } from "../errors";
+import type { InvoiceRow } from "../invoices/queries";
+import { newId } from "../lib/crypto";
+import { providerFor, providerOfMethod } from "../providers";
+import { checkProviderAmount } from "../providers/currency-rules";
+import type { ClientAction } from "../providers/types";
+import { getSettings } from "../settings/queries";
+import { findPayment, loadAllocations, type PaymentRow } from "./queries";
+import { recountProcessing, settleFailed, settleSucceeded } from "./settle";
+
+type ClientPaymentInput = z.infer<typeof ClientPaymentCreate>;
+
+export interface ClientPaymentView {
+  id: string;
+  object: "client_payment";
+  status: PaymentRow["status"];
+  method: string;
+  amount: number;
+  currency: CurrencyCode;
+  invoices: string[];
+  failure_message: string | null;
+  action: ClientAction | null;
+  created: string;
+}
+
+export async function clientPaymentView(db: D1Database, payment: PaymentRow): Promise<ClientPaymentView> {
+  const allocations = await loadAllocations(db, payment.id);
+  return {
+    id: payment.id,
+    object: "client_payment",
+    status: payment.status,
+    method: payment.method,
+    amount: payment.amount,
+    currency: payment.currency,
+    invoices: allocations.map((allocation) => allocation.invoice_id),
+    failure_message: payment.failure_message,
+    action: payment.status === "processing" && payment.client_action ? (JSON.parse(payment.client_action) as ClientAction) : null,
+    created: payment.created_at,
+  };
+}
+
+async function allowedReturnUrl(env: Env, merchantId: string, url: string | undefined, origin: string): Promise<string> {
+  if (url === undefined) return `${origin}/`;
+  const target = new URL(url).origin;
+  if (target === origin) return url;
+  const allowed = await env.DB.prepare("SELECT 1 FROM merchant_origins WHERE merchant_id = ? AND origin = ?").bind(merchantId, target).first();
+  if (allowed === null) throw new ApiError("parameter_invalid", `return_url must be on one of the merchant's allowed origins (settings.allowed_origins), not ${target}.`, "return_url");
+  return url;
+}
+
+export async function startClientPayment(
+  env: Env,
+  caller: { merchantId: string; customerId: string },
+  input: ClientPaymentInput,
+  origin: string,
+  now: Date,
+): Promise<ClientPaymentView> {
+  const db = env.DB;
+  const { merchantId, customerId } = caller;
+  const { settings } = await getSettings(db, merchantId);
+  if (!settings.payment_methods.includes(input.method)) {
+    throw new ApiError("payment_method_not_accepted", `This merchant does not accept '${input.method}'.`, "method");
+  }
+  const { results } = await db
+    .prepare("SELECT * FROM invoices WHERE merchant_id = ? AND customer_id = ? AND status <> 'draft' AND id IN (SELECT value FROM json_each(?))")
+    .bind(merchantId, customerId, JSON.stringify(input.invoices))
+    .all<InvoiceRow>();
+  const byId = new Map(results.map((row) => [row.id, row]));
+  const invoices = input.invoices.map((id, index) => {
+    const invoice = byId.get(id);
+    const param = `invoices[${index}]`;
+    if (invoice === undefined) throw notFound("invoice", id, param);
+    if ((invoice.status !== "open" && invoice.status !== "partially_paid") || invoice.amount_paid >= invoice.total) {
+      throw new ApiError("invoice_not_payable", `Invoice ${invoice.number} is ${invoice.status}: nothing to pay.`, param);
+    }
+    const methods = invoice.payment_methods === null ? null : (JSON.parse(invoice.payment_methods) as string[]);
+    if (methods !== null && !methods.includes(input.method)) {
+      throw new ApiError("payment_method_not_accepted", `Invoice ${invoice.number} cannot be paid by '${input.method}'.`, param);
+    }
+    if (invoice.currency !== byId.get(input.invoices[0]!)!.currency) {
+      throw new ApiError("currency_mismatch", "Invoices paid together must share one currency.", param);
+    }
+    return invoice;
+  });
+  const currency = invoices[0]!.currency;
+  const amount = invoices.reduce((sum, invoice) => sum + invoice.total - invoice.amount_paid, 0);
+  const providerName = providerOfMethod(input.method);
+  checkProviderAmount(providerName, currency, amount, "invoices");
+  const provider = await providerFor(env, merchantId, providerName, origin);
+  const returnUrl = await allowedReturnUrl(env, merchantId, input.return_url, origin);
+  const customer = await db.prepare("SELECT email FROM customers WHERE id = ?").bind(customerId).first<{ email: string }>();
+
+  const paymentId = newId("pay");
+  const at = now.toISOString();
+  await runBatch(db, [
+    db
+      .prepare(
+        `INSERT INTO payments (id, merchant_id, customer_id, method, status, amount, currency, provider, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
+      )
+      .bind(paymentId, merchantId, customerId, input.method, amount, currency, providerName, at, at),
+    ...invoices.map((invoice, position) =>
+      db
+        .prepare("INSERT INTO allocations (payment_id, invoice_id, position, amount, applied) VALUES (?, ?, ?, ?, 0)")
+        .bind(paymentId, invoice.id, position, invoice.total - invoice.amount_paid),
+    ),
+    recountProcessing(db, input.invoices, now),
+    ...invoices.map((invoice) => appendInvoiceEvent(db, { type: "invoice.payment_processing", invoiceId: invoice.id, paymentId, now, extra: { method: input.method } })),
+  ]);
+
+  try {
+    const created = await provider.createPayment({
+      paymentId,
+      merchantId,
+      amount,
+      currency,
+      method: input.method,
+      description: `${invoices.length === 1 ? "Invoice" : "Invoices"} ${invoices.map((invoice) => invoice.number).join(", ")}`,
+      customerEmail: customer?.email ?? null,
+      returnUrl,
+      cancelUrl: returnUrl,
+      idempotencyKey: paymentId,
+    });
+    await db
+      .prepare("UPDATE payments SET status = 'processing', provider_ref = ?, client_action = ?, updated_at = ?, version = version + 1 WHERE id = ? AND status = 'pending'")
+      .bind(created.providerRef, JSON.stringify(created.action), new Date().toISOString(), paymentId)
+      .run();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await settleFailed(db, merchantId, paymentId, `provider error: ${message}`, undefined, new Date());
+    throw new ApiError("provider_error", `The payment provider refused the payment: ${message}`);
+  }
+  return clientPaymentView(db, (await findPayment(db, merchantId, paymentId))!);
+}
+
+/** PayPal: the buyer approved the order; capture it and settle with what PayPal says. */
+export async function captureClientPayment(env: Env, caller: { merchantId: string; customerId: string }, paymentId: string, origin: string): Promise<ClientPaymentView> {
+  const db = env.DB;
+  const payment = await findPayment(db, caller.merchantId, paymentId);
+  if (payment === null || payment.customer_id !== caller.customerId) throw notFound("payment", paymentId);
+  if (payment.provider !== "paypal" || payment.provider_ref === null) throw new ApiError("payment_not_capturable", "Only a PayPal payment is captured.");
+  if (payment.status === "processing" || payment.status === "failed") {
+    const provider = await providerFor(env, caller.merchantId, "paypal", origin);
+    let facts;
+    try {
+      facts = await provider.capture!(payment.provider_ref, `${payment.id}-capture`);
+    } catch (error) {
+      throw new ApiError("provider_error", `PayPal refused the capture: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (facts.state === "succeeded") await settleSucceeded(db, caller.merchantId, payment.id, { amount: facts.amountReceived, chargeRef: facts.chargeRef }, undefined, new Date());
+    else if (facts.state === "failed" || facts.state === "canceled") await settleFailed(db, caller.merchantId, payment.id, facts.failureMessage ?? "declined", undefined, new Date());
+  }
+  return clientPaymentView(db, (await findPayment(db, caller.merchantId, paymentId))!);
+}

@@ -1,0 +1,48 @@
+/**
+ * `POST /v1/payments/:id/refund`: an offline payment's refund is recorded; a provider payment's
+ * refund goes through the provider first (with the refund's id as idempotency key, so a retried
+ * request never refunds twice), and is recorded once the provider accepted it. The provider's own
+ * refund webhook then finds the total already recorded and changes nothing.
+ */
+import { withRetries } from "../db/batch";
+import { ApiError, notFound } from "../errors";
+import { newId } from "../lib/crypto";
+import { providerFor } from "../providers";
+import { ProviderError } from "../providers/types";
+import { findPayment } from "./queries";
+import { reversePayment } from "./settle";
+
+export async function refundByMerchant(
+  env: Env,
+  merchantId: string,
+  paymentId: string,
+  input: { amount?: number | undefined; reason?: string | undefined },
+  origin: string,
+  now: Date,
+): Promise<void> {
+  const refundId = newId("re");
+  let providerRefunded: { amount: number; ref: string } | null = null;
+  await withRetries(async () => {
+    const payment = await findPayment(env.DB, merchantId, paymentId);
+    if (payment === null) throw notFound("payment", paymentId);
+    if (payment.status !== "succeeded" && payment.status !== "partially_refunded") {
+      throw new ApiError("payment_not_refundable", `This payment is ${payment.status}: nothing to refund.`);
+    }
+    const refundable = payment.amount - payment.amount_refunded;
+    const amount = providerRefunded?.amount ?? input.amount ?? refundable;
+    if (amount > refundable) throw new ApiError("refund_exceeds_amount", `At most ${refundable} can still be refunded.`, "amount");
+    if (payment.provider !== null && providerRefunded === null) {
+      const provider = await providerFor(env, merchantId, payment.provider, origin, "id");
+      try {
+        const { refundRef } = await provider.refund(payment.charge_ref ?? payment.provider_ref ?? "", amount, payment.currency, refundId);
+        providerRefunded = { amount, ref: refundRef };
+      } catch (error) {
+        if (error instanceof ProviderError || error instanceof Error) {
+          throw new ApiError("provider_error", `The provider refused the refund: ${error.message}`);
+        }
+        throw error;
+      }
+    }
+    await reversePayment(env.DB, merchantId, payment, { amount, kind: "refund", reason: input.reason ?? null, providerRef: providerRefunded?.ref ?? null, refundId }, undefined, now);
+  });
+}

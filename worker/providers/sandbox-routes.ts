@@ -1,0 +1,57 @@
+/**
+ * The sandbox's own pages (dev only): `GET /sandbox/pay/:token` shows a test card form, and
+ * `POST /sandbox/pay/:token` {card_number} decides the outcome and sends the signed webhook to
+ * `/webhooks/sandbox/:merchant`, through the Worker's own routing, as a provider would.
+ */
+import { Hono } from "hono";
+import { ApiError } from "../errors";
+import type { AppEnv } from "../lib/types";
+import { sandboxAllowed } from ".";
+import { SANDBOX_SIGNATURE_HEADER, submitSandboxCard } from "./sandbox";
+
+const FORM = (token: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Quittance sandbox — test card</title>
+<style>body{font-family:system-ui,sans-serif;max-width:26rem;margin:3rem auto;padding:0 1rem}label,input,button{display:block;width:100%;font:inherit}input,button{padding:.6rem;margin:.4rem 0 1rem;box-sizing:border-box}</style>
+</head><body><main>
+<h1>Sandbox payment</h1>
+<p>No money moves. 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined; 4000 0000 0000 9995 has insufficient funds.</p>
+<form method="post" action="/sandbox/pay/${token}">
+<label for="card">Card number</label><input id="card" name="card_number" inputmode="numeric" autocomplete="off" value="4242 4242 4242 4242" required>
+<button type="submit">Pay</button>
+</form></main></body></html>`;
+
+export const sandboxRoutes = new Hono<AppEnv>();
+
+sandboxRoutes.use("*", async (c, next) => {
+  if (!sandboxAllowed(c.env)) throw new ApiError("route_not_found", "The sandbox is not available in production.");
+  await next();
+});
+
+sandboxRoutes.get("/pay/:token", (c) => c.html(FORM(c.req.param("token").replace(/[^0-9a-z]/g, ""))));
+
+sandboxRoutes.post("/pay/:token", async (c) => {
+  const type = c.req.header("content-type") ?? "";
+  const cardNumber = type.includes("application/json")
+    ? String(((await c.req.json().catch(() => ({}))) as { card_number?: unknown }).card_number ?? "")
+    : String((await c.req.parseBody())["card_number"] ?? "");
+  const submitted = await submitSandboxCard(c.env, c.req.param("token"), cardNumber);
+  if (submitted === null) throw new ApiError("resource_missing", "No payment waits for this sandbox link (unknown, or already paid).", "token");
+  if ("invalidCard" in submitted) throw new ApiError("parameter_invalid", "Enter a card number that passes the Luhn check (e.g. 4242 4242 4242 4242).", "card_number");
+  const { app } = await import("../app");
+  const delivery = await app.fetch(
+    new Request(new URL(`/webhooks/sandbox/${submitted.merchantId}`, c.req.url), {
+      method: "POST",
+      headers: { "content-type": "application/json", [SANDBOX_SIGNATURE_HEADER]: submitted.signature },
+      body: submitted.body,
+    }),
+    c.env,
+    c.executionCtx,
+  );
+  if (!delivery.ok) throw new Error(`the sandbox webhook was refused: ${delivery.status} ${await delivery.text()}`);
+  const result = { status: submitted.outcome.ok ? "succeeded" : "failed", failure_message: submitted.outcome.message };
+  if (!type.includes("application/json")) {
+    return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sandbox payment</title></head><body><main><h1>${submitted.outcome.ok ? "Payment succeeded" : "Payment failed"}</h1><p>${submitted.outcome.message ?? "You can close this page."}</p></main></body></html>`);
+  }
+  return c.json(result, 200);
+});
