@@ -25,7 +25,8 @@ export const PaymentCreate = z
 
 export const RefundCreate = z
   .strictObject({
-    amount: PositiveAmount.optional().meta({ description: "Default: everything not yet refunded." }),
+    amount: PositiveAmount.optional().meta({ description: "Default: everything not yet refunded (or, with `invoice`, everything that invoice received)." }),
+    invoice: idOf("inv", "Refund what this payment gave this invoice (default: unallocated credit first, then the last invoice allocated first).").optional(),
     reason: z.string().trim().max(500).optional(),
   })
   .meta({ id: "RefundCreate" });

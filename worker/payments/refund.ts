@@ -9,14 +9,14 @@ import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/crypto";
 import { providerFor } from "../providers";
 import { ProviderError } from "../providers/types";
-import { findPayment } from "./queries";
+import { findPayment, loadAllocations } from "./queries";
 import { reversePayment } from "./settle";
 
 export async function refundByMerchant(
   env: Env,
   merchantId: string,
   paymentId: string,
-  input: { amount?: number | undefined; reason?: string | undefined },
+  input: { amount?: number | undefined; reason?: string | undefined; invoice?: string | undefined },
   origin: string,
   now: Date,
 ): Promise<void> {
@@ -28,9 +28,14 @@ export async function refundByMerchant(
     if (payment.status !== "succeeded" && payment.status !== "partially_refunded") {
       throw new ApiError("payment_not_refundable", `This payment is ${payment.status}: nothing to refund.`);
     }
-    const refundable = payment.amount - payment.amount_refunded;
+    let refundable = payment.amount - payment.amount_refunded;
+    if (input.invoice !== undefined) {
+      const allocation = (await loadAllocations(env.DB, payment.id)).find((row) => row.invoice_id === input.invoice && row.applied === 1);
+      if (allocation === undefined) throw new ApiError("parameter_invalid", `This payment did not pay invoice ${input.invoice}.`, "invoice");
+      refundable = Math.min(refundable, allocation.amount - allocation.amount_refunded);
+    }
     const amount = providerRefunded?.amount ?? input.amount ?? refundable;
-    if (amount > refundable) throw new ApiError("refund_exceeds_amount", `At most ${refundable} can still be refunded.`, "amount");
+    if (amount > refundable || amount <= 0) throw new ApiError("refund_exceeds_amount", `At most ${refundable} can still be refunded${input.invoice ? " for this invoice" : ""}.`, "amount");
     if (payment.provider !== null && providerRefunded === null) {
       const provider = await providerFor(env, merchantId, payment.provider, origin, "id");
       try {
@@ -43,6 +48,6 @@ export async function refundByMerchant(
         throw error;
       }
     }
-    await reversePayment(env.DB, merchantId, payment, { amount, kind: "refund", reason: input.reason ?? null, providerRef: providerRefunded?.ref ?? null, refundId }, undefined, now);
+    await reversePayment(env.DB, merchantId, payment, { amount, kind: "refund", reason: input.reason ?? null, providerRef: providerRefunded?.ref ?? null, refundId, invoiceId: input.invoice }, undefined, now);
   });
 }

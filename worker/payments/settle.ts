@@ -187,7 +187,7 @@ export async function reversePayment(
   db: D1Database,
   merchantId: string,
   payment: PaymentRow,
-  reversal: { amount: number; kind: "refund" | "dispute"; reason: string | null; providerRef: string | null; refundId?: string },
+  reversal: { amount: number; kind: "refund" | "dispute"; reason: string | null; providerRef: string | null; refundId?: string; invoiceId?: string | undefined },
   event: ProviderEventRef | undefined,
   now: Date,
 ): Promise<SettleOutcome> {
@@ -209,9 +209,11 @@ export async function reversePayment(
       .prepare("UPDATE payments SET amount_refunded = ?, status = ?, updated_at = ?, version = version + 1 WHERE id = ?")
       .bind(payment.amount_refunded + amount, amount === refundable ? "refunded" : "partially_refunded", at, payment.id),
   ];
-  let left = amount - Math.min(amount, Math.max(0, unallocatedOf(payment, allocations)));
+  const fromCredit = reversal.invoiceId === undefined ? Math.min(amount, Math.max(0, unallocatedOf(payment, allocations))) : 0;
+  let left = amount - fromCredit;
   const reopened: { invoice: string; amount: number }[] = [];
-  for (const allocation of [...allocations].filter((row: AllocationRow) => row.applied === 1).reverse()) {
+  const order = [...allocations].filter((row: AllocationRow) => row.applied === 1 && (reversal.invoiceId === undefined || row.invoice_id === reversal.invoiceId)).reverse();
+  for (const allocation of order) {
     const part = Math.min(left, allocation.amount - allocation.amount_refunded);
     if (part <= 0) continue;
     left -= part;
