@@ -41,6 +41,10 @@ export const CustomerSchema = z
     address: Address.nullable(),
     siren: z.string().nullable(),
     vat_number: z.string().nullable(),
+    credit_balances: z
+      .array(z.object({ currency: z.string(), amount: z.int() }))
+      .optional()
+      .meta({ description: "Money received but applied to no invoice, per currency (on GET /v1/customers/:id). Apply it with POST /v1/payments/:id/allocate, or refund it." }),
     created: Timestamp,
   })
   .meta({ id: "Customer" });

@@ -23,6 +23,10 @@ export const PaymentCreate = z
   })
   .meta({ id: "PaymentCreate" });
 
+export const CreditAllocation = z
+  .strictObject({ allocations: z.array(AllocationCreate).min(1).max(100) })
+  .meta({ id: "CreditAllocation" });
+
 export const RefundCreate = z
   .strictObject({
     amount: PositiveAmount.optional().meta({ description: "Default: everything not yet refunded (or, with `invoice`, everything that invoice received)." }),

@@ -112,7 +112,15 @@ customers.openapi(
     const { id } = c.req.valid("param");
     const row = await c.env.DB.prepare("SELECT * FROM customers WHERE id = ? AND merchant_id = ?").bind(id, c.get("caller").merchantId).first<CustomerRow>();
     if (row === null) throw notFound("customer", id);
-    return c.json(serializeCustomer(row), 200);
+    const { results: credit } = await c.env.DB.prepare(
+      `SELECT p.currency, sum(p.amount - p.amount_refunded
+         - coalesce((SELECT sum(a.amount - a.amount_refunded) FROM allocations a WHERE a.payment_id = p.id AND a.applied = 1), 0)) AS amount
+       FROM payments p WHERE p.customer_id = ? AND p.status IN ('succeeded', 'partially_refunded', 'refunded')
+       GROUP BY p.currency HAVING amount > 0 ORDER BY p.currency`,
+    )
+      .bind(row.id)
+      .all<{ currency: string; amount: number }>();
+    return c.json({ ...serializeCustomer(row), credit_balances: credit }, 200);
   },
 );
 

@@ -11,51 +11,66 @@ import { appendEvent, appendInvoiceEvent } from "../db/events";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/crypto";
 import type { InvoiceRow } from "../invoices/queries";
+import { findPayment, loadAllocations, unallocatedOf } from "./queries";
 import { setAmountPaid } from "./settle";
 
 const invoiceStill = (db: D1Database, invoice: InvoiceRow) =>
   guard(db, "EXISTS (SELECT 1 FROM invoices WHERE id = ? AND version = ?)", invoice.id, invoice.version);
 
-/** Records an offline payment and allocates it. Returns the payment id. */
-export async function recordOfflinePayment(db: D1Database, merchantId: string, input: PaymentCreateInput, now: Date): Promise<string> {
+/**
+ * The invoices allocations name, checked: the merchant's, payable, in the payment's currency, each
+ * allocated at most what it still owes, all of one customer. Errors name the allocation at fault.
+ */
+async function payableInvoices(
+  db: D1Database,
+  merchantId: string,
+  allocations: readonly { invoice: string; amount: number }[],
+  currency: string,
+  customerOfPayment: string | undefined,
+): Promise<InvoiceRow[]> {
   const seen = new Set<string>();
-  input.allocations.forEach((allocation, index) => {
+  allocations.forEach((allocation, index) => {
     if (seen.has(allocation.invoice)) {
       throw new ApiError("duplicate_allocation", `Invoice ${allocation.invoice} appears twice; allocate it once.`, `allocations[${index}].invoice`);
     }
     seen.add(allocation.invoice);
   });
+  const { results } = await db
+    .prepare("SELECT * FROM invoices WHERE merchant_id = ? AND id IN (SELECT value FROM json_each(?))")
+    .bind(merchantId, JSON.stringify(allocations.map((allocation) => allocation.invoice)))
+    .all<InvoiceRow>();
+  const byId = new Map(results.map((row) => [row.id, row]));
+  let customerId = customerOfPayment;
+  return allocations.map((allocation, index) => {
+    const invoice = byId.get(allocation.invoice);
+    const param = `allocations[${index}]`;
+    if (invoice === undefined) throw notFound("invoice", allocation.invoice, `${param}.invoice`);
+    if (invoice.currency !== currency) {
+      throw new ApiError("currency_mismatch", `Invoice ${invoice.number ?? invoice.id} is in ${invoice.currency}, the payment in ${currency}.`, `${param}.invoice`);
+    }
+    if (invoice.status !== "open" && invoice.status !== "partially_paid") {
+      throw new ApiError("invoice_not_payable", `Invoice ${invoice.number ?? invoice.id} is ${invoice.status}: it cannot receive a payment.`, `${param}.invoice`);
+    }
+    if (allocation.amount > invoice.total - invoice.amount_paid) {
+      throw new ApiError("allocation_exceeds_amount_due", `Invoice ${invoice.number} has ${invoice.total - invoice.amount_paid} due; ${allocation.amount} is too much.`, `${param}.amount`);
+    }
+    customerId ??= invoice.customer_id;
+    if (invoice.customer_id !== customerId) {
+      throw new ApiError("customer_mismatch", "One payment settles invoices of a single customer.", `${param}.invoice`);
+    }
+    return invoice;
+  });
+}
+
+/** Records an offline payment and allocates it. Returns the payment id. */
+export async function recordOfflinePayment(db: D1Database, merchantId: string, input: PaymentCreateInput, now: Date): Promise<string> {
   const allocated = input.allocations.reduce((sum, allocation) => sum + allocation.amount, 0);
   if (allocated !== input.amount) {
     throw new ApiError("allocations_do_not_match_amount", `The allocations add up to ${allocated}, the payment is ${input.amount}.`, "allocations");
   }
   const paymentId = newId("pay");
   await withRetries(async () => {
-    const { results } = await db
-      .prepare("SELECT * FROM invoices WHERE merchant_id = ? AND id IN (SELECT value FROM json_each(?))")
-      .bind(merchantId, JSON.stringify(input.allocations.map((allocation) => allocation.invoice)))
-      .all<InvoiceRow>();
-    const byId = new Map(results.map((row) => [row.id, row]));
-    let customerId: string | undefined;
-    const invoices = input.allocations.map((allocation, index) => {
-      const invoice = byId.get(allocation.invoice);
-      const param = `allocations[${index}]`;
-      if (invoice === undefined) throw notFound("invoice", allocation.invoice, `${param}.invoice`);
-      if (invoice.currency !== input.currency) {
-        throw new ApiError("currency_mismatch", `Invoice ${invoice.number ?? invoice.id} is in ${invoice.currency}, the payment in ${input.currency}.`, `${param}.invoice`);
-      }
-      if (invoice.status !== "open" && invoice.status !== "partially_paid") {
-        throw new ApiError("invoice_not_payable", `Invoice ${invoice.number ?? invoice.id} is ${invoice.status}: it cannot receive a payment.`, `${param}.invoice`);
-      }
-      if (allocation.amount > invoice.total - invoice.amount_paid) {
-        throw new ApiError("allocation_exceeds_amount_due", `Invoice ${invoice.number} has ${invoice.total - invoice.amount_paid} due; ${allocation.amount} is too much.`, `${param}.amount`);
-      }
-      customerId ??= invoice.customer_id;
-      if (invoice.customer_id !== customerId) {
-        throw new ApiError("customer_mismatch", "One payment settles invoices of a single customer.", `${param}.invoice`);
-      }
-      return invoice;
-    });
+    const invoices = await payableInvoices(db, merchantId, input.allocations, input.currency, undefined);
     const at = now.toISOString();
     const statements: D1PreparedStatement[] = [
       ...invoices.map((invoice) => invoiceStill(db, invoice)),
@@ -95,4 +110,48 @@ export async function recordOfflinePayment(db: D1Database, merchantId: string, i
     await runBatch(db, statements);
   });
   return paymentId;
+}
+
+/**
+ * Applies a payment's unallocated money (the customer's credit: an overpayment, or an online
+ * payment whose invoice was settled elsewhere meanwhile) to other invoices of the same customer.
+ */
+export async function allocateCredit(
+  db: D1Database,
+  merchantId: string,
+  paymentId: string,
+  allocations: readonly { invoice: string; amount: number }[],
+  now: Date,
+): Promise<void> {
+  await withRetries(async () => {
+    const payment = await findPayment(db, merchantId, paymentId);
+    if (payment === null) throw notFound("payment", paymentId);
+    const credit = unallocatedOf(payment, await loadAllocations(db, paymentId));
+    const wanted = allocations.reduce((sum, allocation) => sum + allocation.amount, 0);
+    if (wanted > credit) {
+      throw new ApiError("allocation_exceeds_amount_due", `This payment has ${credit} unallocated; ${wanted} cannot be allocated.`, "allocations");
+    }
+    const invoices = await payableInvoices(db, merchantId, allocations, payment.currency, payment.customer_id);
+    const statements: D1PreparedStatement[] = [
+      guard(db, "EXISTS (SELECT 1 FROM payments WHERE id = ? AND version = ?)", payment.id, payment.version),
+      ...invoices.map((invoice) => invoiceStill(db, invoice)),
+      db.prepare("UPDATE payments SET version = version + 1, updated_at = ? WHERE id = ?").bind(now.toISOString(), payment.id),
+    ];
+    allocations.forEach((allocation, index) => {
+      const invoice = invoices[index]!;
+      const amountPaid = invoice.amount_paid + allocation.amount;
+      statements.push(
+        db
+          .prepare(
+            `INSERT INTO allocations (payment_id, invoice_id, position, amount, applied)
+             VALUES (?1, ?2, (SELECT coalesce(max(position), -1) + 1 FROM allocations WHERE payment_id = ?1), ?3, 1)
+             ON CONFLICT (payment_id, invoice_id) DO UPDATE SET amount = amount + excluded.amount`,
+          )
+          .bind(payment.id, invoice.id, allocation.amount),
+        setAmountPaid(db, invoice, amountPaid, now),
+        appendInvoiceEvent(db, { type: amountPaid >= invoice.total ? "invoice.paid" : "invoice.partially_paid", invoiceId: invoice.id, paymentId, now, extra: { amount_allocated: allocation.amount, from_credit: true } }),
+      );
+    });
+    await runBatch(db, statements);
+  });
 }

@@ -1,13 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ListQuery, listOf } from "../../shared/schemas/common";
-import { PaymentCreate, PaymentSchema, RefundCreate } from "../../shared/schemas/payments";
+import { CreditAllocation, PaymentCreate, PaymentSchema, RefundCreate } from "../../shared/schemas/payments";
 import { requireSecretKey } from "../auth/middleware";
 import { afterAppend } from "../db/events";
 import { idempotency } from "../db/idempotency";
 import { notFound } from "../errors";
 import { cursorCondition } from "../lib/pagination";
 import { createRouter, jsonBody, jsonResponse, problemResponses, secretKeySecurity } from "../lib/router";
-import { recordOfflinePayment } from "./allocate";
+import { allocateCredit, recordOfflinePayment } from "./allocate";
 import { refundByMerchant } from "./refund";
 import { findPayment, serializePayments, type PaymentRow } from "./queries";
 
@@ -83,6 +83,23 @@ payments.openapi(
     const { merchantId } = c.get("caller");
     const { id } = c.req.valid("param");
     await refundByMerchant(c.env, merchantId, id, c.req.valid("json"), new URL(c.req.url).origin, new Date());
+    afterAppend(c.executionCtx, c.env, merchantId);
+    return c.json(await loadPayment(c.env.DB, merchantId, id), 200);
+  },
+);
+
+payments.openapi(
+  createRoute({
+    method: "post", path: "/{id}/allocate", tags: tag, security: secretKeySecurity,
+    summary: "Apply a payment's unallocated money (the customer's credit) to invoices of the same customer",
+    middleware: [requireSecretKey("write"), idempotency] as const,
+    request: { params: IdParam, body: jsonBody(CreditAllocation) },
+    responses: { 200: jsonResponse(PaymentSchema, "The payment after the allocation."), ...problemResponses },
+  }),
+  async (c) => {
+    const { merchantId } = c.get("caller");
+    const { id } = c.req.valid("param");
+    await allocateCredit(c.env.DB, merchantId, id, c.req.valid("json").allocations, new Date());
     afterAppend(c.executionCtx, c.env, merchantId);
     return c.json(await loadPayment(c.env.DB, merchantId, id), 200);
   },
