@@ -114,13 +114,13 @@ customers.openapi(
     if (row === null) throw notFound("customer", id);
     const { results: credit } = await c.env.DB.prepare(
       `SELECT p.currency, sum(p.amount - p.amount_refunded
-         - coalesce((SELECT sum(a.amount - a.amount_refunded) FROM allocations a WHERE a.payment_id = p.id AND a.applied = 1), 0)) AS amount
+         - coalesce((SELECT sum(a.amount - a.amount_refunded) FROM allocations a WHERE a.payment_id = p.id AND a.applied = 1), 0)) AS credit
        FROM payments p WHERE p.customer_id = ? AND p.status IN ('succeeded', 'partially_refunded', 'refunded')
-       GROUP BY p.currency HAVING amount > 0 ORDER BY p.currency`,
+       GROUP BY p.currency HAVING credit > 0 ORDER BY p.currency`,
     )
       .bind(row.id)
-      .all<{ currency: string; amount: number }>();
-    return c.json({ ...serializeCustomer(row), credit_balances: credit }, 200);
+      .all<{ currency: string; credit: number }>();
+    return c.json({ ...serializeCustomer(row), credit_balances: credit.map((entry) => ({ currency: entry.currency, amount: entry.credit })) }, 200);
   },
 );
 
