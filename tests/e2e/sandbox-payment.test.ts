@@ -104,7 +104,7 @@ describe("the sandbox pay flow over HTTP", () => {
       body: JSON.stringify({ id: "sbxevt_forged", type: "payment.succeeded", created: new Date().toISOString(), payment_ref: `sbx_${payment.id.slice(4)}`, payment_id: payment.id, amount: 3600, currency: "eur" }),
     });
     expect(forged.status).toBe(400);
-    expect((await forged.json()).code).toBe("webhook_signature_invalid");
+    expect(((await forged.json()) as { code: string }).code).toBe("webhook_signature_invalid");
     expect(await expectCall(200, key(), "GET", `/v1/invoices/${invoice.id}/status`)).toMatchObject({ status: "open", processing: true });
   });
 });
