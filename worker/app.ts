@@ -21,6 +21,8 @@ import { clientPayments } from "./payments/client-routes";
 import { providerWebhooks } from "./payments/provider-webhooks";
 import { sandboxRoutes } from "./providers/sandbox-routes";
 import { providerSettings } from "./settings/providers-routes";
+import { devRoutes } from "./dev/routes";
+import { payRoutes } from "./pay/routes";
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -47,6 +49,8 @@ app.route("/v1/settings", settings);
 app.route("/v1/webhook_endpoints", webhooks);
 app.route("/webhooks", providerWebhooks);
 app.route("/sandbox", sandboxRoutes);
+app.route("/pay", payRoutes);
+app.route("/dev", devRoutes);
 mountDocs(app);
 
 /** Path patterns of every route, to tell a wrong method (405) from an unknown path (404). */
@@ -60,7 +64,7 @@ function allowedMethods(path: string): string[] {
   return [...methods];
 }
 
-app.notFound((c) => {
+app.notFound(async (c) => {
   const requestId = c.get("requestId");
   const methods = allowedMethods(c.req.path);
   if (methods.length > 0) {
@@ -69,7 +73,10 @@ app.notFound((c) => {
       requestId,
     );
   }
-  if (!c.req.path.startsWith("/v1/") && c.req.method === "GET" && c.env.ASSETS) return c.env.ASSETS.fetch(c.req.raw);
+  if (!c.req.path.startsWith("/v1/") && c.req.method === "GET" && c.env.ASSETS) {
+    const asset = await c.env.ASSETS.fetch(c.req.raw);
+    return new Response(asset.body, asset); // a copy: the asset's own headers are immutable
+  }
   return problemResponse(new ApiError("route_not_found", `No route ${c.req.method} ${c.req.path}. See /docs.`), requestId);
 });
 

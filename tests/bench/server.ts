@@ -49,6 +49,8 @@ export interface ServerOptions {
   stateDir?: string;
   /** Keep production's rate limit (end-to-end tests) instead of raising it (benchmarks). */
   realRateLimit?: boolean;
+  /** A fixed merchant id (the demo merchant, for the demo pages). */
+  merchantId?: string;
   /** Writes to the database before the server starts. */
   beforeStart?: (keys: MerchantKeys, target: D1Target) => void;
 }
@@ -59,13 +61,13 @@ export async function startBenchServer(port: number, options: ServerOptions = {}
   const benchDir = join(root, ".wrangler", options.stateDir ?? "bench");
   rmSync(benchDir, { recursive: true, force: true });
   mkdirSync(benchDir, { recursive: true });
-  buildAssets();
+  await buildAssets();
   const config = writeBenchConfig(benchDir, options.realRateLimit ?? false);
   // Wrangler reads secrets from the .dev.vars beside the config.
   writeFileSync(join(benchDir, ".dev.vars"), `QUITTANCE_ENCRYPTION_KEY=${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64")}\n`);
   const target: D1Target = { remote: false, extraArgs: ["-c", config, "--persist-to", join(benchDir, "state")] };
   applyMigrations(target);
-  const keys = await createMerchant("Bench SARL", { livemode: false }, target);
+  const keys = await createMerchant("Bench SARL", { livemode: false, ...(options.merchantId ? { merchantId: options.merchantId } : {}) }, target);
   options.beforeStart?.(keys, target);
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(

@@ -1,8 +1,11 @@
 /**
  * End-to-end tests drive the real local server: `wrangler dev` started here on its own port and
- * its own D1 state (.wrangler/e2e), the same way `npm start` runs it, with one fresh merchant.
+ * its own D1 state (.wrangler/e2e), the same way `npm start` runs it, with the demo merchant seeded
+ * as `npm start` seeds it (so the demo shop page works).
  */
 import type { TestProject } from "vitest/node";
+import { DEMO_MERCHANT_ID } from "../../worker/dev/routes";
+import { seedDemo, type SeedResult } from "../../worker/cli/seed";
 import { startBenchServer } from "../bench/server";
 
 declare module "vitest" {
@@ -10,13 +13,16 @@ declare module "vitest" {
     e2eBase: string;
     e2eSecretKey: string;
     e2eMerchant: string;
+    e2eSeed: SeedResult;
   }
 }
 
 export default async function setup(project: TestProject) {
-  const server = await startBenchServer(Number(process.env.E2E_PORT ?? 8797), { stateDir: "e2e", realRateLimit: true });
+  const server = await startBenchServer(Number(process.env.E2E_PORT ?? 8797), { stateDir: "e2e", realRateLimit: true, merchantId: DEMO_MERCHANT_ID });
+  const seed = await seedDemo(server.base, server.keys.secret_key);
   project.provide("e2eBase", server.base);
   project.provide("e2eSecretKey", server.keys.secret_key);
   project.provide("e2eMerchant", server.keys.merchant);
+  project.provide("e2eSeed", seed);
   return () => server.stop();
 }

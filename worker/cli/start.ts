@@ -13,14 +13,13 @@ import { buildAssets } from "./build-assets";
 import { applyMigrations, queryRows, sqlLiteral, type D1Target } from "./d1";
 import { createMerchant, rotateKeys, type MerchantKeys } from "./merchant";
 import { seedDemo, type SeedResult } from "./seed";
+import { DEMO_MERCHANT_ID } from "../dev/routes";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const HOST = "127.0.0.1";
 const PORT = Number(process.env.PORT ?? 8787);
 const BASE = `http://${HOST}:${PORT}`;
 const DEMO_FILE = join(root, ".quittance-demo.json");
-/** The demo merchant has a fixed id so seeding is idempotent across runs. */
-export const DEMO_MERCHANT_ID = `mer_${"0".repeat(22)}demo`;
 const local: D1Target = { remote: false };
 const CRON_EVERY_MS = 60_000;
 
@@ -86,7 +85,7 @@ async function main(): Promise<void> {
   ensureDevVars();
   if (await portInUse(PORT)) throw new Error(`port ${PORT} is already in use: stop the other server (or set PORT) and run npm start again`);
   console.log("› building assets");
-  buildAssets();
+  await buildAssets();
   console.log("› applying D1 migrations (local)");
   applyMigrations(local);
   let keys = await ensureDemoMerchant();

@@ -10,6 +10,9 @@ import { clientSessionSecurity, createRouter, jsonBody, jsonResponse, problemRes
 import type { AppEnv } from "../lib/types";
 import { captureClientPayment, clientPaymentView, startClientPayment } from "./online";
 import { findPayment } from "./queries";
+import { getSettings } from "../settings/queries";
+import { loadCredentials } from "../providers/credentials";
+import { sandboxAllowed } from "../providers";
 
 const tag = ["Client"];
 const IdParam = z.object({ id: z.string().max(64).meta({ param: { name: "id", in: "path" } }) });
@@ -20,6 +23,34 @@ function clientOf(caller: AppEnv["Variables"]["caller"]) {
 }
 
 export const clientPayments = createRouter();
+
+const ClientConfigSchema = z
+  .object({
+    payment_methods: z.array(z.string()).meta({ description: "The methods this client can pay with now: accepted by the merchant and backed by a configured provider." }),
+    merchant: z.object({ name: z.string() }),
+  })
+  .meta({ id: "ClientConfig" });
+
+clientPayments.openapi(
+  createRoute({
+    method: "get", path: "/config", tags: tag, security: clientSessionSecurity, summary: "What the widget needs to know: the payment methods it may offer, the merchant's name",
+    middleware: [requireClientSession, requireAllowedOrigin] as const,
+    responses: { 200: jsonResponse(ClientConfigSchema, "The configuration."), ...problemResponses },
+  }),
+  async (c) => {
+    const caller = clientOf(c.get("caller"));
+    const [{ settings }, merchant, stripe, paypal] = await Promise.all([
+      getSettings(c.env.DB, caller.merchantId),
+      c.env.DB.prepare("SELECT name FROM merchants WHERE id = ?").bind(caller.merchantId).first<{ name: string }>(),
+      loadCredentials(c.env, caller.merchantId, "stripe"),
+      loadCredentials(c.env, caller.merchantId, "paypal"),
+    ]);
+    const usable = settings.payment_methods.filter((method) =>
+      method === "sandbox" ? sandboxAllowed(c.env) : method === "paypal" ? paypal !== null : stripe !== null,
+    );
+    return c.json({ payment_methods: usable, merchant: { name: settings.seller.legal_name ?? merchant?.name ?? "" } }, 200);
+  },
+);
 
 clientPayments.openapi(
   createRoute({

@@ -1,0 +1,104 @@
+/**
+ * The widget's client for the client endpoints. It holds the session, renews it through the
+ * merchant's `session-url` when it expires (once per failure), and turns problem+json into errors.
+ */
+import type { Invoice } from "../../shared/schemas/invoices";
+
+export type { Invoice };
+
+export interface ClientConfig {
+  payment_methods: string[];
+  merchant: { name: string };
+}
+
+export type ClientAction =
+  | { type: "card"; client_secret: string; publishable_key: string }
+  | { type: "redirect"; url: string }
+  | { type: "paypal"; order_id: string; client_id: string; approve_url: string | null }
+  | { type: "sandbox"; form_url: string; token: string };
+
+export interface ClientPayment {
+  id: string;
+  status: "pending" | "processing" | "succeeded" | "failed" | "partially_refunded" | "refunded";
+  method: string;
+  amount: number;
+  currency: string;
+  invoices: string[];
+  failure_message: string | null;
+  action: ClientAction | null;
+}
+
+export class ApiProblem extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export class ClientApi {
+  constructor(
+    readonly base: string,
+    private session: string,
+    private readonly sessionUrl: string | null,
+  ) {}
+
+  get token(): string {
+    return this.session;
+  }
+
+  /** Asks the merchant's site for a fresh session. */
+  async renew(): Promise<boolean> {
+    if (this.sessionUrl === null) return false;
+    const response = await fetch(this.sessionUrl, { method: "POST", credentials: "include", headers: { accept: "application/json" } });
+    if (!response.ok) return false;
+    const body = (await response.json()) as { token?: string };
+    if (!body.token) return false;
+    this.session = body.token;
+    return true;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    for (let attempt = 0; ; attempt += 1) {
+      const response = await fetch(`${this.base}${path}`, {
+        method,
+        signal: signal ?? null,
+        headers: {
+          authorization: `Bearer ${this.session}`,
+          ...(body === undefined ? {} : { "content-type": "application/json", "idempotency-key": crypto.randomUUID() }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      if (response.status === 401 && attempt === 0 && (await this.renew())) continue;
+      const text = await response.text();
+      const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      if (!response.ok) throw new ApiProblem(response.status, String(parsed["code"] ?? "error"), String(parsed["detail"] ?? response.statusText));
+      return parsed as T;
+    }
+  }
+
+  async invoices(signal?: AbortSignal): Promise<Invoice[]> {
+    return (await this.request<{ data: Invoice[] }>("GET", "/v1/client/invoices?limit=100", undefined, signal)).data;
+  }
+
+  config(signal?: AbortSignal): Promise<ClientConfig> {
+    return this.request<ClientConfig>("GET", "/v1/client/config", undefined, signal);
+  }
+
+  pay(invoices: string[], method: string, returnUrl: string): Promise<ClientPayment> {
+    return this.request<ClientPayment>("POST", "/v1/client/payments", { invoices, method, return_url: returnUrl });
+  }
+
+  payment(id: string): Promise<ClientPayment> {
+    return this.request<ClientPayment>("GET", `/v1/client/payments/${id}`);
+  }
+
+  capture(id: string): Promise<ClientPayment> {
+    return this.request<ClientPayment>("POST", `/v1/client/payments/${id}/capture`, {});
+  }
+
+  async sandboxCard(formUrl: string, cardNumber: string): Promise<{ status: string; failure_message: string | null }> {
+    const response = await fetch(formUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ card_number: cardNumber }) });
+    const body = (await response.json()) as { status?: string; failure_message?: string | null; detail?: string };
+    if (!response.ok) throw new ApiProblem(response.status, "sandbox", body.detail ?? "The sandbox refused the card.");
+    return { status: body.status ?? "failed", failure_message: body.failure_message ?? null };
+  }
+}

@@ -1,0 +1,18 @@
+/** Registers <quittance-invoices>; loading the script twice is harmless. */
+import { QuittanceInvoices, type PaymentEventDetail } from "./quittance-invoices.component";
+
+export { QuittanceInvoices };
+export type { PaymentEventDetail };
+
+if (!customElements.get("quittance-invoices")) customElements.define("quittance-invoices", QuittanceInvoices);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "quittance-invoices": QuittanceInvoices;
+  }
+  interface HTMLElementEventMap {
+    "quittance-payment-succeeded": CustomEvent<PaymentEventDetail>;
+    "quittance-payment-failed": CustomEvent<{ payment: string | null; message: string }>;
+    "quittance-invoice-selected": CustomEvent<{ invoice: string; selected: boolean }>;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The hosted pay page: `GET /pay/<token>` (an unguessable link per invoice, for emails) shows the
+ * widget for that invoice's customer, with a session minted here; `GET /pay/<token>/print` is the
+ * printable invoice with every mention French law requires (INVOICE-FR.md).
+ */
+import { Hono } from "hono";
+import { html, raw } from "hono/html";
+import { toDecimalString } from "../../shared/money";
+import { formatDay } from "./print-format";
+import { ApiError } from "../errors";
+import { newSecret, sha256Hex } from "../lib/crypto";
+import type { AppEnv } from "../lib/types";
+import type { InvoiceRow, LineRow } from "../invoices/queries";
+import { getSettings } from "../settings/queries";
+import { breakdownByTaxRate } from "../../shared/money";
+
+const PAGE_CSP = "default-src 'self'; script-src 'self' https://js.stripe.com https://www.paypal.com; frame-src https://js.stripe.com https://hooks.stripe.com https://www.paypal.com https://www.sandbox.paypal.com; connect-src 'self' https://api.stripe.com https://www.paypal.com https://www.sandbox.paypal.com; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'";
+
+async function findByToken(db: D1Database, token: string): Promise<InvoiceRow> {
+  const invoice = /^[0-9a-z]{32}$/.test(token)
+    ? await db.prepare("SELECT * FROM invoices WHERE hosted_token = ? AND status <> 'draft'").bind(token).first<InvoiceRow>()
+    : null;
+  if (invoice === null) throw new ApiError("resource_missing", "This payment link is not valid.", "token");
+  return invoice;
+}
+
+export const payRoutes = new Hono<AppEnv>();
+
+payRoutes.get("/:token", async (c) => {
+  const invoice = await findByToken(c.env.DB, c.req.param("token"));
+  const customer = await c.env.DB.prepare("SELECT name, locale FROM customers WHERE id = ?").bind(invoice.customer_id).first<{ name: string; locale: string | null }>();
+  const { settings } = await getSettings(c.env.DB, invoice.merchant_id);
+  const token = newSecret("cs_");
+  const now = new Date();
+  await c.env.DB.prepare("INSERT INTO client_sessions (token_hash, merchant_id, customer_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?)")
+    .bind(await sha256Hex(token), invoice.merchant_id, invoice.customer_id, new Date(now.getTime() + 3600_000).toISOString(), now.toISOString())
+    .run();
+  const lang = customer?.locale?.startsWith("fr") ? "fr" : "en";
+  c.header("content-security-policy", PAGE_CSP);
+  c.header("referrer-policy", "no-referrer");
+  c.header("cache-control", "no-store");
+  return c.html(html`<!doctype html>
+<html lang="${lang}">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta name="robots" content="noindex">
+  <title>${lang === "fr" ? "Facture" : "Invoice"} ${invoice.number} — ${settings.seller.legal_name ?? ""}</title>
+  <link rel="stylesheet" href="/pay.css">
+</head>
+<body>
+  <main>
+    <header><h1>${settings.seller.legal_name ?? ""}</h1><p>${customer?.name ?? ""}</p></header>
+    <quittance-invoices session="${token}" invoice="${invoice.id}" lang="${lang}"></quittance-invoices>
+  </main>
+  <script type="module" src="/widget.js"></script>
+</body>
+</html>`);
+});
+
+payRoutes.get("/:token/print", async (c) => {
+  const invoice = await findByToken(c.env.DB, c.req.param("token"));
+  const [customer, linesResult, { settings }] = await Promise.all([
+    c.env.DB.prepare("SELECT * FROM customers WHERE id = ?").bind(invoice.customer_id).first<Record<string, string | null>>(),
+    c.env.DB.prepare("SELECT * FROM invoice_lines WHERE invoice_id = ? ORDER BY position").bind(invoice.id).all<LineRow>(),
+    getSettings(c.env.DB, invoice.merchant_id),
+  ]);
+  const lines = linesResult.results;
+  const money = (amount: number) => `${toDecimalString(amount, invoice.currency).replace(".", ",")} ${invoice.currency.toUpperCase()}`;
+  const seller = settings.seller;
+  const address = (value: string | null | undefined) => {
+    if (!value) return "";
+    const parsed = JSON.parse(value) as { line1: string; line2?: string; postal_code: string; city: string; country: string };
+    return [parsed.line1, parsed.line2, `${parsed.postal_code} ${parsed.city}`, parsed.country].filter(Boolean).join(", ");
+  };
+  const terms = JSON.parse(invoice.terms) as { late_fee_policy?: string; early_payment_discount?: string; customer_type?: string };
+  const breakdown = breakdownByTaxRate(lines.map((line) => ({ taxRateBp: line.tax_rate, subtotal: line.amount_subtotal, tax: line.amount_tax })));
+  const rate = (bp: number) => `${(bp / 100).toString().replace(".", ",")} %`;
+  c.header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'");
+  return c.html(html`<!doctype html>
+<html lang="fr">
+<head><meta charset="utf-8"><title>Facture ${invoice.number}</title>
+<style>
+  body { font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #111; }
+  table { width: 100%; border-collapse: collapse; margin: 1rem 0; } th, td { border-bottom: 1px solid #ccc; padding: .35rem; text-align: left; }
+  td.n, th.n { text-align: right; } .parties { display: flex; justify-content: space-between; gap: 2rem; } .small { font-size: .85rem; color: #333; }
+  @media print { body { margin: 0; } }
+</style></head>
+<body>
+  <h1>Facture ${invoice.number}</h1>
+  <p>Date d'émission : ${formatDay(invoice.issued_at)} · Date d'échéance : ${formatDay(invoice.due_date)}</p>
+  <div class="parties">
+    <section><h2>Vendeur</h2>
+      <p><strong>${seller.legal_name ?? ""}</strong>${seller.legal_form ? `, ${seller.legal_form}` : ""}${seller.share_capital ? ` au capital de ${seller.share_capital}` : ""}<br>
+      ${seller.address ? `${seller.address.line1}, ${seller.address.postal_code} ${seller.address.city}, ${seller.address.country}` : ""}<br>
+      ${seller.siren ? `SIREN ${seller.siren}` : ""}${seller.siret ? ` · SIRET ${seller.siret}` : ""}${seller.rcs ? ` · ${seller.rcs}` : ""}<br>
+      ${seller.vat_number ? `N° TVA intracommunautaire : ${seller.vat_number}` : ""}</p></section>
+    <section><h2>Client</h2>
+      <p><strong>${customer?.["name"] ?? ""}</strong><br>${address(customer?.["address"])}<br>
+      ${customer?.["siren"] ? `SIREN ${customer["siren"]}` : ""}${customer?.["vat_number"] ? ` · N° TVA ${customer["vat_number"]}` : ""}</p></section>
+  </div>
+  <table>
+    <thead><tr><th>Désignation</th><th class="n">Quantité</th><th class="n">Prix unitaire HT</th><th class="n">TVA</th><th class="n">Total HT</th></tr></thead>
+    <tbody>${lines.map((line) => html`<tr><td>${line.description}</td><td class="n">${(line.quantity_milli / 1000).toString().replace(".", ",")}</td><td class="n">${money(line.unit_amount)}</td><td class="n">${rate(line.tax_rate)}</td><td class="n">${money(line.amount_subtotal)}</td></tr>`)}</tbody>
+  </table>
+  <table>
+    <thead><tr><th>Taux de TVA</th><th class="n">Base HT</th><th class="n">Montant TVA</th></tr></thead>
+    <tbody>${breakdown.map((row) => html`<tr><td>${rate(row.tax_rate)}</td><td class="n">${money(row.taxable_amount)}</td><td class="n">${money(row.tax_amount)}</td></tr>`)}</tbody>
+  </table>
+  <p class="n">Total HT : ${money(invoice.subtotal)} · Total TVA : ${money(invoice.tax)} · <strong>Total TTC : ${money(invoice.total)}</strong></p>
+  <p>Déjà réglé : ${money(invoice.amount_paid)} · <strong>Reste à payer : ${money(invoice.total - invoice.amount_paid)}</strong></p>
+  ${invoice.memo ? html`<p>${invoice.memo}</p>` : ""}
+  <h2>Conditions de paiement</h2>
+  <p class="small">${terms.early_payment_discount ?? "Pas d'escompte pour paiement anticipé."}</p>
+  <p class="small">${terms.late_fee_policy ?? ""}</p>
+  ${terms.customer_type === "consumer" ? "" : raw(`<p class="small">Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 € (C. com. art. L441-10 et D441-5).</p>`)}
+  ${breakdown.every((row) => row.tax_rate === 0) ? raw(`<p class="small">TVA non applicable, art. 293 B du CGI.</p>`) : ""}
+</body></html>`);
+});
