@@ -1,5 +1,14 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
+
+/** Debian's Chromium (no browser download works here); the flags keep it off the closed network. */
+const chromium = playwright({
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  },
+});
 
 export default defineConfig({
   logLevel: "error",
@@ -33,6 +42,14 @@ export default defineConfig({
           setupFiles: ["tests/worker/setup.ts"],
           globalSetup: ["tests/support/global-setup.ts"],
           testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "widget",
+          include: ["tests/widget/**/*.test.ts"],
+          browser: { enabled: true, provider: chromium, headless: true, instances: [{ browser: "chromium" }], screenshotFailures: false },
+          testTimeout: 20_000,
         },
       },
       {
