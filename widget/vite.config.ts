@@ -1,9 +1,26 @@
 import { resolve } from "node:path";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
+
+/**
+ * Template literals (Lit's html`` and css``) keep their indentation in the bundle. Whitespace
+ * between tags and inside CSS carries no meaning here (no <pre>), so indentation after a newline
+ * is dropped from our own sources before minification: ~1 KB less over the wire.
+ */
+function dropTemplateIndentation(): Plugin {
+  const source = resolve(import.meta.dirname, "src");
+  return {
+    name: "quittance-drop-template-indentation",
+    transform(code, id) {
+      if (!id.startsWith(source) || !id.endsWith(".ts")) return null;
+      return { code: code.replace(/\n[ \t]+/g, "\n"), map: null };
+    },
+  };
+}
 
 /** The widget bundle: one ES module, widget.js, served by the Worker from .build/public. */
 export default defineConfig({
   logLevel: "warn",
+  plugins: [dropTemplateIndentation()],
   build: {
     lib: { entry: resolve(import.meta.dirname, "src/quittance-invoices.ts"), formats: ["es"], fileName: () => "widget.js" },
     outDir: resolve(import.meta.dirname, "../.build/public"),
