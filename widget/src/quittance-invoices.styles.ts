@@ -77,6 +77,7 @@ export const styles = css`
   .field { display: grid; gap: 0.3rem; margin-bottom: 1rem; }
   .field input { font: inherit; padding: 0.55rem; border: 1px solid var(--_border); border-radius: var(--_radius); background: var(--_bg); color: var(--_text); }
   .actions { display: flex; gap: 0.75rem; flex-wrap: wrap; }
+  .spaced { margin-top: 1rem; }
   .success { color: var(--_success); }
   .danger { color: var(--_danger); }
   .skeleton { display: grid; gap: 0.5rem; }

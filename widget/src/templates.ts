@@ -91,7 +91,7 @@ function detailView(w: W, invoiceId: string): TemplateResult {
           (payment) => html`<li><span>${formatDate(payment.created.slice(0, 10), w.locale)}</span><span class="amount">${money(payment.amount - payment.amount_refunded)}</span><span class="meta">${payment.status}</span></li>`,
         )}</ul>`
       : nothing}
-    <div class="actions" style="margin-top:1rem">
+    <div class="actions spaced">
       ${invoice.hosted_url ? html`<a href=${`${invoice.hosted_url}/print`} target="_blank" rel="noopener" part="print-link">${t.print}</a>` : nothing}
       <button @click=${() => w.backToList()}>${t.close}</button>
     </div>
