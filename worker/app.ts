@@ -23,6 +23,8 @@ import { sandboxRoutes } from "./providers/sandbox-routes";
 import { providerSettings } from "./settings/providers-routes";
 import { devRoutes } from "./dev/routes";
 import { payRoutes } from "./pay/routes";
+import { reminderRoutes } from "./reminders/routes";
+import { trackingRoutes } from "./reminders/tracking-routes";
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -37,6 +39,7 @@ app.use("/v1/*", bodyGuard);
 app.get("/health", (c) => c.json({ ok: true }));
 app.route("/v1/customers", customers);
 app.route("/v1/invoices", invoices);
+app.route("/v1/invoices", reminderRoutes);
 app.route("/v1/payments", payments);
 app.route("/v1", merchantStream);
 app.route("/v1", events);
@@ -50,6 +53,7 @@ app.route("/v1/webhook_endpoints", webhooks);
 app.route("/webhooks", providerWebhooks);
 app.route("/sandbox", sandboxRoutes);
 app.route("/pay", payRoutes);
+app.route("/t", trackingRoutes);
 app.route("/dev", devRoutes);
 mountDocs(app);
 

@@ -2,11 +2,12 @@
  * The cron's chores (every minute): drop expired idempotency records and sessions, seal any event
  * left unsealed, and nudge the hubs of merchants with webhook endpoints so an event whose notify
  * was lost is still delivered within a minute; re-read from their provider the payments left in
- * flight for more than 15 minutes.
+ * flight for more than 15 minutes; queue the reminders due.
  */
 import { sealChain } from "./db/chain";
 import { IDEMPOTENCY_RETENTION_HOURS } from "./db/idempotency";
 import { reconcilePayments } from "./payments/reconcile";
+import { runReminders } from "./reminders/run";
 
 export async function runHousekeeping(env: Env, now: Date, ctx: { waitUntil(promise: Promise<unknown>): void }): Promise<void> {
   const idempotencyCutoff = new Date(now.getTime() - IDEMPOTENCY_RETENTION_HOURS * 3_600_000).toISOString();
@@ -20,5 +21,6 @@ export async function runHousekeeping(env: Env, now: Date, ctx: { waitUntil(prom
   for (const { merchant_id } of unsealed!.results) await sealChain(env.DB, merchant_id);
   await Promise.all(withEndpoints!.results.map(({ merchant_id }) => env.HUB.getByName(merchant_id).notify(merchant_id)));
   await reconcilePayments(env, ctx, now, "");
+  await runReminders(env, now);
 }
 

@@ -1,8 +1,9 @@
-/** The Worker's entry: HTTP requests go to the Hono app, the cron to housekeeping, the queue to webhook delivery. */
+/** The Worker's entry: HTTP requests go to the Hono app, the cron to housekeeping and reminders, the queues to webhook delivery and reminder sending. */
 import { app } from "./app";
 import { runHousekeeping } from "./housekeeping";
 import type { DeliveryMessage } from "./webhooks/fan-out";
 import { deliver } from "./webhooks/deliver";
+import { sendReminder, type ReminderMessage } from "./reminders/send";
 
 export { MerchantHub } from "./realtime/hub";
 
@@ -12,14 +13,29 @@ export default {
     ctx.waitUntil(runHousekeeping(env, new Date(controller.scheduledTime), ctx));
   },
   async queue(batch, env, ctx) {
-    for (const message of batch.messages) {
-      try {
-        await deliver(env, ctx, message.body);
-        message.ack();
-      } catch (error) {
-        console.error("webhook delivery failed", error);
-        message.retry({ delaySeconds: 30 });
+    if (batch.queue.startsWith("quittance-reminders")) {
+      for (const message of batch.messages) {
+        try {
+          await sendReminder(env, ctx, message.body as ReminderMessage);
+          message.ack();
+        } catch (error) {
+          console.error("reminder failed", error);
+          message.retry({ delaySeconds: 60 });
+        }
       }
+      return;
     }
+    // Side by side: one endpoint that hangs (10 s timeout) must not hold the batch's other deliveries.
+    await Promise.all(
+      batch.messages.map(async (message) => {
+        try {
+          await deliver(env, ctx, message.body as DeliveryMessage);
+          message.ack();
+        } catch (error) {
+          console.error("webhook delivery failed", error);
+          message.retry({ delaySeconds: 30 });
+        }
+      }),
+    );
   },
-} satisfies ExportedHandler<Env, DeliveryMessage>;
+} satisfies ExportedHandler<Env, DeliveryMessage | ReminderMessage>;

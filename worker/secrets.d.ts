@@ -17,3 +17,16 @@ interface Env {
   PAYPAL_WEBHOOK_ID?: string;
   PAYPAL_ENVIRONMENT?: string;
 }
+
+interface Env {
+  /** The SMTP relay reminders go out through (without it, outside production, they land in the local outbox). */
+  SMTP_HOST?: string;
+  SMTP_PORT?: string;
+  SMTP_USER?: string;
+  SMTP_PASSWORD?: string;
+  /** "false" to skip STARTTLS (only for a relay on a private network). */
+  SMTP_STARTTLS?: string;
+  /** The envelope and From address of reminders, e.g. relances@example.com. */
+  SMTP_FROM?: string;
+  SMTP_TIMEOUT_MS?: string;
+}

@@ -7,3 +7,4 @@ export * from "./events";
 export * from "./settings";
 export * from "./webhooks";
 export * from "./providers";
+export * from "./reminders";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_AMOUNT, MAX_QUANTITY, MAX_TAX_RATE_BP, quantityToMilli } from "../money";
+import { LateFeePolicySchema } from "./late-fees";
 import { Amount, CalendarDate, Currency, CurrencyOut, idOf, ListQuery, OnlineMethod, Timestamp } from "./common";
 
 export const INVOICE_STATUSES = ["draft", "open", "partially_paid", "paid", "void", "uncollectible"] as const;
@@ -35,6 +36,7 @@ export const Terms = z.strictObject({
   }),
   early_payment_discount: z.string().trim().max(500).optional().meta({ example: "Pas d'escompte pour paiement anticipé." }),
   customer_type: z.enum(["business", "consumer"]).optional().meta({ description: "B2B (default) or B2C terms." }),
+  late_fee: LateFeePolicySchema.optional().meta({ description: "How late fees accrue (default: the merchant's settings.late_fees, copied at creation)." }),
 });
 
 const invoiceFields = {
@@ -118,6 +120,10 @@ export const InvoiceSchema = z
     net_days: z.int().nullable(),
     overdue: z.boolean(),
     days_overdue: z.int(),
+    late_fees: z
+      .object({ days_late: z.int(), interest: Amount, indemnity: Amount, total: Amount })
+      .nullable()
+      .meta({ description: "Fees accrued to date under the invoice's terms (null unless overdue); charged online only if the merchant turns that on." }),
     terms: Terms,
     payment_methods: z.array(OnlineMethod).nullable(),
     memo: z.string().nullable(),

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { OnlineMethod, Timestamp } from "./common";
 import { Address } from "./customers";
 import { Terms } from "./invoices";
+import { DEFAULT_REMINDER_POLICY, ReminderPolicy } from "./reminders";
+import { DEFAULT_LATE_FEE_POLICY, LateFeePolicySchema } from "./late-fees";
 
 /**
  * A numbering format: literal characters plus `{YYYY}`, `{YY}`, `{MM}` and exactly one `{SEQ}` or
@@ -37,6 +39,8 @@ export const SettingsSchema = z
       vat_number: z.string().regex(/^[A-Z]{2}[0-9A-Z]{2,13}$/).optional(),
     }),
     email_signature: z.string().max(2000),
+    reminders: ReminderPolicy,
+    late_fees: LateFeePolicySchema.meta({ description: "The default late-fee policy of new invoices (French B2B statutory by default)." }),
     branding: z.object({ accent_color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(), logo_url: z.url().max(500).optional() }),
   })
   .meta({ id: "Settings" });
@@ -55,6 +59,8 @@ export const SettingsUpdate = z
       // Shown as an image on payment pages: a web address only (no javascript:, data:, file:…).
       logo_url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(500).optional().meta({ description: "http(s) URL of the logo." }),
     }),
+    reminders: ReminderPolicy,
+    late_fees: LateFeePolicySchema,
   })
   .partial()
   .meta({ id: "SettingsUpdate" });
@@ -79,4 +85,6 @@ export const DEFAULT_SETTINGS: Settings = {
   seller: {},
   email_signature: "",
   branding: {},
+  reminders: DEFAULT_REMINDER_POLICY,
+  late_fees: { ...DEFAULT_LATE_FEE_POLICY, recovery_indemnity_currency: "eur", applies_to_consumers: false },
 };

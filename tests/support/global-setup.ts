@@ -1,6 +1,7 @@
 import type { TestProject } from "vitest/node";
 import { startFakePayPal } from "./fake-paypal";
 import { startFakeStripe } from "./fake-stripe";
+import { startSmtpServers, type SmtpServerPorts } from "./smtp-servers";
 import { startWebhookReceiver } from "./webhook-receiver";
 
 declare module "vitest" {
@@ -8,17 +9,21 @@ declare module "vitest" {
     webhookReceiverPort: number;
     fakeStripePort: number;
     fakePayPalPort: number;
+    smtpServers: SmtpServerPorts;
   }
 }
 
-/** Starts the servers Worker tests talk to (a webhook receiver, fake Stripe and PayPal APIs) and hands their ports to the tests. */
+/** Starts the servers Worker tests talk to (a webhook receiver, fake Stripe and PayPal APIs, SMTP servers) and hands their ports to the tests. */
 export default async function setup(project: TestProject) {
   const servers = await Promise.all([startWebhookReceiver(), startFakeStripe(), startFakePayPal()]);
   const [receiver, stripe, paypal] = servers;
   project.provide("webhookReceiverPort", receiver.port);
   project.provide("fakeStripePort", stripe.port);
   project.provide("fakePayPalPort", paypal.port);
+  const smtp = await startSmtpServers();
+  project.provide("smtpServers", smtp.ports);
   return async () => {
+    await smtp.close();
     for (const { server } of servers) {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -15,6 +15,7 @@ import { cursorCondition } from "../lib/pagination";
 import { clientSessionSecurity, createRouter, jsonBody, jsonResponse, problemResponses, secretKeySecurity } from "../lib/router";
 import { loadInvoice, serializeInvoices } from "../invoices/routes";
 import { findInvoice, type InvoiceRow } from "../invoices/queries";
+import { recordInvoiceViewed } from "../reminders/tracking-routes";
 
 const sessions = createRouter();
 
@@ -88,7 +89,9 @@ client.openapi(
   async (c) => {
     const caller = c.get("caller");
     if (caller.kind !== "client") throw new Error("client route without a client session");
-    return c.json(await loadInvoice(c.env.DB, caller.merchantId, c.req.valid("param").id, new URL(c.req.url).origin, caller.customerId), 200);
+    const invoice = await loadInvoice(c.env.DB, caller.merchantId, c.req.valid("param").id, new URL(c.req.url).origin, caller.customerId);
+    c.executionCtx.waitUntil(recordInvoiceViewed(c.env, c.executionCtx, invoice.id).catch(() => false));
+    return c.json(invoice, 200);
   },
 );
 

@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { sha256Hex, newSecret } from "../lib/crypto";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../lib/types";
+import { runReminders } from "../reminders/run";
 
 /** The demo merchant has a fixed id so `npm start` seeds it once. */
 export const DEMO_MERCHANT_ID = `mer_${"0".repeat(22)}demo`;
@@ -36,4 +37,30 @@ devRoutes.post("/session", async (c) => {
 devRoutes.get("/events/stream", async (c) => {
   const hub = c.env.HUB.getByName(DEMO_MERCHANT_ID);
   return hub.openStream({ merchantId: DEMO_MERCHANT_ID, audience: { kind: "merchant" }, afterSeq: null, expiresAt: null, keyId: null, sessionHash: null }) as unknown as Response;
+});
+
+interface OutboxRow {
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  created_at: string;
+}
+
+/** The local outbox: reminders sent without an SMTP relay, newest first. */
+devRoutes.get("/outbox", async (c) => {
+  const { results } = await c.env.DB.prepare("SELECT to_address, subject, text_body, html_body, created_at FROM outbox_messages ORDER BY created_at DESC LIMIT 50").all<OutboxRow>();
+  if (c.req.header("accept")?.includes("application/json")) return c.json({ data: results });
+  const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+  const items = results
+    .map((row) => `<article><h2>${escape(row.subject)}</h2><p class="meta">To ${escape(row.to_address)} · ${escape(row.created_at)}</p><pre>${escape(row.text_body)}</pre></article>`)
+    .join("");
+  return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Outbox (dev)</title><link rel="stylesheet" href="/demo.css"></head><body><main><h1>Outbox</h1><p class="hint">Reminders sent without an SMTP relay (local runs only).</p>${items || "<p>Nothing sent yet.</p>"}</main></body></html>`);
+});
+
+/** Runs the reminders cron once now and reports what it did and how long it took (benchmarks). */
+devRoutes.post("/run-reminders", async (c) => {
+  const started = Date.now();
+  const report = await runReminders(c.env, new Date(), async () => undefined);
+  return c.json({ ...report, ms: Date.now() - started });
 });

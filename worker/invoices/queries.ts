@@ -5,6 +5,7 @@ import type { Invoice, InvoiceStatusBody, InvoiceStatusValue, TermsValue } from 
 import type { z } from "zod";
 import type { OnlineMethod } from "../../shared/schemas/common";
 import { overdueOf } from "../../shared/status";
+import { accruedLateFees, DEFAULT_LATE_FEE_POLICY, type LateFeePolicy } from "../../shared/late-fees";
 
 export interface InvoiceRow {
   id: string;
@@ -120,6 +121,10 @@ export function serializeInvoice(
   origin: string,
 ): Invoice {
   const status = statusOf(row, today);
+  const terms = JSON.parse(row.terms) as TermsValue & { late_fee?: LateFeePolicy };
+  const fees = status.overdue && row.due_date
+    ? accruedLateFees({ amountDue: status.amount_due, currency: row.currency, dueDate: row.due_date, today, policy: terms.late_fee ?? DEFAULT_LATE_FEE_POLICY, customerType: terms.customer_type ?? "business" })
+    : null;
   return {
     id: row.id,
     object: "invoice",
@@ -149,7 +154,8 @@ export function serializeInvoice(
     net_days: row.net_days,
     overdue: status.overdue,
     days_overdue: status.days_overdue,
-    terms: JSON.parse(row.terms) as TermsValue,
+    late_fees: fees && { days_late: fees.daysLate, interest: fees.interest, indemnity: fees.indemnity, total: fees.total },
+    terms,
     payment_methods: row.payment_methods === null ? null : (JSON.parse(row.payment_methods) as z.infer<typeof OnlineMethod>[]),
     memo: row.memo,
     payments: payments.map((payment) => ({

@@ -9,6 +9,7 @@ import { ApiError, notFound } from "../errors";
 import { newId, randomBase32 } from "../lib/crypto";
 import { getSettings } from "../settings/queries";
 import { issueStatements } from "./numbering";
+import { offsetsOf, scheduleInvoiceStatements } from "../reminders/schedule";
 import { findInvoice, type InvoiceRow } from "./queries";
 
 type LineInput = InvoiceCreateInput["lines"][number];
@@ -75,7 +76,7 @@ export async function createInvoice(db: D1Database, merchantId: string, input: I
   checkMethods(input.payment_methods, settings);
   const priced = priceLines(input.lines);
   const { net_days: _defaultNetDays, ...defaultTerms } = settings.default_terms;
-  const terms = { ...defaultTerms, ...input.terms };
+  const terms = { ...defaultTerms, late_fee: settings.late_fees, ...input.terms };
   const id = newId("inv");
   const at = now.toISOString();
   const statements = [
@@ -110,6 +111,7 @@ export async function createInvoice(db: D1Database, merchantId: string, input: I
     statements.push(
       ...issueStatements(db, { merchantId, invoiceId: id, format: settings.numbering.format, now, dueDate, netDays }),
       appendInvoiceEvent(db, { type: "invoice.issued", invoiceId: id, now }),
+      ...scheduleInvoiceStatements(db, merchantId, id, dueDate, offsetsOf(settings.reminders, null), now),
     );
   }
   await runBatch(db, statements);
@@ -172,6 +174,7 @@ export async function issueInvoice(db: D1Database, merchantId: string, invoiceId
       stillAt(db, row),
       ...issueStatements(db, { merchantId, invoiceId, format: settings.numbering.format, now, dueDate, netDays }),
       appendInvoiceEvent(db, { type: "invoice.issued", invoiceId, now }),
+      ...scheduleInvoiceStatements(db, merchantId, invoiceId, dueDate, offsetsOf(settings.reminders, null), now),
     ]);
   });
 }

@@ -13,6 +13,7 @@ import type { AppEnv } from "../lib/types";
 import type { InvoiceRow, LineRow } from "../invoices/queries";
 import { getSettings } from "../settings/queries";
 import { breakdownByTaxRate } from "../../shared/money";
+import { recordInvoiceViewed } from "../reminders/tracking-routes";
 
 const PAGE_CSP = "default-src 'self'; script-src 'self' https://js.stripe.com https://www.paypal.com; frame-src https://js.stripe.com https://hooks.stripe.com https://www.paypal.com https://www.sandbox.paypal.com; connect-src 'self' https://api.stripe.com https://www.paypal.com https://www.sandbox.paypal.com; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'";
 
@@ -35,6 +36,7 @@ payRoutes.get("/:token", async (c) => {
   await c.env.DB.prepare("INSERT INTO client_sessions (token_hash, merchant_id, customer_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?)")
     .bind(await sha256Hex(token), invoice.merchant_id, invoice.customer_id, new Date(now.getTime() + 3600_000).toISOString(), now.toISOString())
     .run();
+  c.executionCtx.waitUntil(recordInvoiceViewed(c.env, c.executionCtx, invoice.id).catch(() => false));
   const lang = customer?.locale?.startsWith("fr") ? "fr" : "en";
   c.header("content-security-policy", PAGE_CSP);
   c.header("referrer-policy", "no-referrer");

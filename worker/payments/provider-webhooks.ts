@@ -10,7 +10,7 @@ import { afterAppend } from "../db/events";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../lib/types";
 import { providerFor } from "../providers";
-import { WebhookSignatureError, type PaymentProvider, type ProviderEvent, type ProviderName } from "../providers/types";
+import { ProviderError, WebhookSignatureError, type PaymentProvider, type ProviderEvent, type ProviderName } from "../providers/types";
 import type { PaymentRow } from "./queries";
 import { recordProviderEventOnly, settleDisputed, settleFailed, settleRefundedTotal, settleSucceeded, type SettleOutcome } from "./settle";
 
@@ -32,27 +32,48 @@ async function findByRefs(db: D1Database, merchantId: string, provider: Provider
   return null;
 }
 
-/** Brings a payment in line with what the provider says now. */
-export async function reconcileWithProvider(db: D1Database, merchantId: string, payment: PaymentRow, provider: PaymentProvider, now: Date): Promise<void> {
-  if (payment.provider_ref === null) return;
+/** Brings a payment in line with what the provider says now; answers whether that changed anything. */
+export async function reconcileWithProvider(db: D1Database, merchantId: string, payment: PaymentRow, provider: PaymentProvider, now: Date): Promise<boolean> {
+  if (payment.provider_ref === null) return false;
   const facts = await provider.retrievePayment(payment.provider_ref);
+  const outcomes: SettleOutcome[] = [];
   if (facts.state === "succeeded") {
-    await settleSucceeded(db, merchantId, payment.id, { amount: facts.amountReceived, chargeRef: facts.chargeRef }, undefined, now);
-    if (facts.amountRefunded > 0) await settleRefundedTotal(db, merchantId, payment.id, facts.amountRefunded, undefined, now);
+    outcomes.push(await settleSucceeded(db, merchantId, payment.id, { amount: facts.amountReceived, chargeRef: facts.chargeRef }, undefined, now));
+    if (facts.amountRefunded > 0) outcomes.push(await settleRefundedTotal(db, merchantId, payment.id, facts.amountRefunded, undefined, now));
   } else if (facts.state === "failed" || facts.state === "canceled") {
-    await settleFailed(db, merchantId, payment.id, facts.failureMessage ?? facts.state, undefined, now);
+    outcomes.push(await settleFailed(db, merchantId, payment.id, facts.failureMessage ?? facts.state, undefined, now));
+  }
+  return outcomes.includes("applied");
+}
+
+/**
+ * Whose payment a provider object is, asked of the provider: a Stripe dispute names only the
+ * PaymentIntent, which for a Checkout payment we learn with checkout.session.completed — a dispute
+ * delivered before it would otherwise find no payment and be lost. Null when the provider does not
+ * know the object as ours; a provider out of reach is an error, so the provider retries the webhook.
+ */
+async function paymentIdAtProvider(provider: PaymentProvider, ref: string): Promise<string | null> {
+  try {
+    return (await provider.retrievePayment(ref)).paymentId;
+  } catch (error) {
+    if (error instanceof ProviderError && error.status === null) throw new ApiError("provider_error", `The provider could not be reached: ${error.message}`);
+    return null;
   }
 }
 
 async function apply(db: D1Database, merchantId: string, name: ProviderName, provider: PaymentProvider, event: ProviderEvent, now: Date): Promise<SettleOutcome> {
   const ref = { provider: name, id: event.id, kind: event.kind };
   if (event.kind === "ignored") return recordProviderEventOnly(db, merchantId, null, ref, now);
-  const payment =
+  let payment =
     event.kind === "payment_succeeded"
       ? await findByRefs(db, merchantId, name, event.paymentId, [event.providerRef, event.chargeRef])
       : event.kind === "payment_failed"
         ? await findByRefs(db, merchantId, name, event.paymentId, [event.providerRef])
         : await findByRefs(db, merchantId, name, event.paymentId, [event.chargeRef]);
+  if (payment === null && event.kind === "disputed" && event.paymentId === null) {
+    const owner = await paymentIdAtProvider(provider, event.chargeRef);
+    if (owner !== null) payment = await findByRefs(db, merchantId, name, owner, []);
+  }
   if (payment === null) return recordProviderEventOnly(db, merchantId, null, ref, now);
   switch (event.kind) {
     case "payment_succeeded":
@@ -61,13 +82,17 @@ async function apply(db: D1Database, merchantId: string, name: ProviderName, pro
       return settleFailed(db, merchantId, payment.id, event.reason, ref, now);
     case "refunded":
     case "disputed": {
+      let reconciled = false;
       if (payment.status === "pending" || payment.status === "processing" || payment.status === "failed") {
         // Money going back for a payment we do not know as succeeded yet: ask the provider first.
-        await reconcileWithProvider(db, merchantId, payment, provider, now);
+        reconciled = await reconcileWithProvider(db, merchantId, payment, provider, now);
       }
-      return event.kind === "refunded"
-        ? settleRefundedTotal(db, merchantId, payment.id, event.amountRefunded, ref, now)
-        : settleDisputed(db, merchantId, payment.id, event.amount, ref, now);
+      const outcome =
+        event.kind === "refunded"
+          ? await settleRefundedTotal(db, merchantId, payment.id, event.amountRefunded, ref, now)
+          : await settleDisputed(db, merchantId, payment.id, event.amount, ref, now);
+      // What the re-read settled was appended too: the hub must hear of it.
+      return reconciled && outcome === "ignored" ? "applied" : outcome;
     }
   }
 }

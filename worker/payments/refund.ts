@@ -9,7 +9,7 @@ import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/crypto";
 import { providerFor } from "../providers";
 import { ProviderError } from "../providers/types";
-import { findPayment, loadAllocations } from "./queries";
+import { findPayment, loadAllocations, type PaymentRow } from "./queries";
 import { reversePayment } from "./settle";
 
 export async function refundByMerchant(
@@ -25,6 +25,15 @@ export async function refundByMerchant(
   await withRetries(async () => {
     const payment = await findPayment(env.DB, merchantId, paymentId);
     if (payment === null) throw notFound("payment", paymentId);
+    if (providerRefunded !== null) {
+      // Refunded at the provider, but the payment changed before the refund was recorded: maybe by
+      // the provider's own refund webhook, which already counted it. Record only what is missing.
+      const amount = await unrecordedRefund(env, merchantId, payment, providerRefunded.amount, origin);
+      if (amount > 0) {
+        await reversePayment(env.DB, merchantId, payment, { amount, kind: "refund", reason: input.reason ?? null, providerRef: providerRefunded.ref, refundId, invoiceId: input.invoice }, undefined, now);
+      }
+      return;
+    }
     if (payment.status !== "succeeded" && payment.status !== "partially_refunded") {
       throw new ApiError("payment_not_refundable", `This payment is ${payment.status}: nothing to refund.`);
     }
@@ -34,9 +43,9 @@ export async function refundByMerchant(
       if (allocation === undefined) throw new ApiError("parameter_invalid", `This payment did not pay invoice ${input.invoice}.`, "invoice");
       refundable = Math.min(refundable, allocation.amount - allocation.amount_refunded);
     }
-    const amount = providerRefunded?.amount ?? input.amount ?? refundable;
+    const amount = input.amount ?? refundable;
     if (amount > refundable || amount <= 0) throw new ApiError("refund_exceeds_amount", `At most ${refundable} can still be refunded${input.invoice ? " for this invoice" : ""}.`, "amount");
-    if (payment.provider !== null && providerRefunded === null) {
+    if (payment.provider !== null) {
       const provider = await providerFor(env, merchantId, payment.provider, origin, "id");
       try {
         const { refundRef } = await provider.refund(payment.charge_ref ?? payment.provider_ref ?? "", amount, payment.currency, refundId);
@@ -50,4 +59,21 @@ export async function refundByMerchant(
     }
     await reversePayment(env.DB, merchantId, payment, { amount, kind: "refund", reason: input.reason ?? null, providerRef: providerRefunded?.ref ?? null, refundId, invoiceId: input.invoice }, undefined, now);
   });
+}
+
+/**
+ * How much of a refund the provider made is not recorded yet: the provider's cumulative refunded
+ * total less the refunds recorded (what its refund webhooks record too), at most `amount`. When the
+ * provider cannot be asked, the whole amount (a later refund webhook finds the total recorded).
+ */
+async function unrecordedRefund(env: Env, merchantId: string, payment: PaymentRow, amount: number, origin: string): Promise<number> {
+  const recorded = await env.DB.prepare("SELECT coalesce(sum(amount), 0) AS n FROM refunds WHERE payment_id = ? AND kind = 'refund'").bind(payment.id).first<{ n: number }>();
+  let missing = amount;
+  try {
+    const provider = await providerFor(env, merchantId, payment.provider!, origin, "id");
+    missing = (await provider.retrievePayment(payment.provider_ref!)).amountRefunded - (recorded?.n ?? 0);
+  } catch (error) {
+    console.error("could not re-read the refunded total", payment.id, error);
+  }
+  return Math.min(amount, missing, payment.amount - payment.amount_refunded);
 }

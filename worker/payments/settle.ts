@@ -238,14 +238,20 @@ export async function reversePayment(
   return runSettlement(db, statements);
 }
 
-/** A provider reports the total refunded so far: record the difference, once. */
+/**
+ * A provider reports the total refunded so far: record the difference, once. The provider's total
+ * counts refunds only, so it is compared with our refunds, not with `amount_refunded` (which also
+ * holds what disputes took back): a dispute recorded first must not swallow an earlier refund.
+ */
 export async function settleRefundedTotal(db: D1Database, merchantId: string, paymentId: string, totalRefunded: number, event: ProviderEventRef | undefined, now: Date): Promise<SettleOutcome> {
   return withRetries(async () => {
     const payment = await findPayment(db, merchantId, paymentId);
-    if (payment === null || totalRefunded <= (payment?.amount_refunded ?? 0) || (payment.status !== "succeeded" && payment.status !== "partially_refunded")) {
+    // Read after the payment: a refund landing in between bumps its version, and the batch's guard refuses.
+    const refunded = payment === null ? 0 : ((await db.prepare("SELECT coalesce(sum(amount), 0) AS n FROM refunds WHERE payment_id = ? AND kind = 'refund'").bind(payment.id).first<{ n: number }>())?.n ?? 0);
+    if (payment === null || totalRefunded <= refunded || (payment.status !== "succeeded" && payment.status !== "partially_refunded")) {
       return event ? recordProviderEventOnly(db, merchantId, payment?.id ?? null, event, now) : "ignored";
     }
-    return reversePayment(db, merchantId, payment, { amount: totalRefunded - payment.amount_refunded, kind: "refund", reason: "refunded at the provider", providerRef: null }, event, now);
+    return reversePayment(db, merchantId, payment, { amount: totalRefunded - refunded, kind: "refund", reason: "refunded at the provider", providerRef: null }, event, now);
   });
 }
 

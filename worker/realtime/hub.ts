@@ -23,6 +23,8 @@ interface Stream {
   audience: StreamAudience;
   /** Client sessions end at their expiry. */
   expiresAt: string | null;
+  /** Client-session streams also end when the session row says so (expiry moved, revoked). */
+  sessionHash: string | null;
   /** Secret-key streams end when their key is revoked. */
   keyId: string | null;
 }
@@ -32,6 +34,7 @@ export interface OpenStreamOptions {
   audience: StreamAudience;
   afterSeq: number | null;
   expiresAt: string | null;
+  sessionHash: string | null;
   keyId: string | null;
 }
 
@@ -66,6 +69,7 @@ export class MerchantHub extends DurableObject<Env> {
       sentSeq: options.afterSeq ?? live,
       audience: options.audience,
       expiresAt: options.expiresAt,
+      sessionHash: options.sessionHash,
       keyId: options.keyId,
     };
     this.streams.add(stream);
@@ -140,13 +144,35 @@ export class MerchantHub extends DurableObject<Env> {
         .all<{ id: string }>();
       for (const row of results) revoked.add(row.id);
     }
+    const endedSessions = await this.endedSessions(now);
     for (const stream of this.streams) {
+      const sessionEnd = stream.sessionHash === null ? undefined : endedSessions.get(stream.sessionHash);
       if (stream.expiresAt !== null && stream.expiresAt <= now) this.close(stream, "session_expired");
+      else if (sessionEnd !== undefined) this.close(stream, sessionEnd);
       else if (stream.keyId !== null && revoked.has(stream.keyId)) this.close(stream, "key_revoked");
       else this.write(stream, sseComment("keep-alive"));
     }
     if (this.merchantId !== null) void this.pump(); // also catches a lost notify
     await this.ensureAlarm();
+  }
+
+  /** The sessions of open streams that ended since they opened, as the session row says now (a missing row was purged after expiry). */
+  private async endedSessions(now: string): Promise<Map<string, "session_expired" | "session_revoked">> {
+    const ended = new Map<string, "session_expired" | "session_revoked">();
+    const hashes = [...new Set([...this.streams].map((stream) => stream.sessionHash).filter((hash): hash is string => hash !== null))];
+    if (hashes.length === 0) return ended;
+    const { results } = await this.env.DB.prepare(
+      "SELECT token_hash, expires_at, revoked_at FROM client_sessions WHERE token_hash IN (SELECT value FROM json_each(?))",
+    )
+      .bind(JSON.stringify(hashes))
+      .all<{ token_hash: string; expires_at: string; revoked_at: string | null }>();
+    const rows = new Map(results.map((row) => [row.token_hash, row]));
+    for (const hash of hashes) {
+      const row = rows.get(hash);
+      if (row?.revoked_at) ended.set(hash, "session_revoked");
+      else if (row === undefined || row.expires_at <= now) ended.set(hash, "session_expired");
+    }
+    return ended;
   }
 
   private async ensureAlarm(): Promise<void> {
@@ -193,9 +219,13 @@ export class MerchantHub extends DurableObject<Env> {
     const { results } = await this.env.DB.prepare("SELECT * FROM events WHERE merchant_id = ? AND seq > ? ORDER BY seq LIMIT ?")
       .bind(merchantId, from, PAGE)
       .all<EventRow>();
+    // A stream opened (resuming further back) while the query ran is not covered by these rows:
+    // serving it now would skip its replay. It waits for the next round, which reads from its cursor.
+    const behind = new Set([...this.streams].filter((stream) => stream.sentSeq < from));
+    if (behind.size > 0) this.dirty = true;
     for (const row of results) {
       for (const stream of this.streams) {
-        if (row.seq <= stream.sentSeq) continue;
+        if (behind.has(stream) || row.seq <= stream.sentSeq) continue;
         stream.sentSeq = row.seq;
         if (visibleTo(stream.audience, row)) this.write(stream, sseMessage(row));
       }

@@ -5,7 +5,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireClientSession, requireSecretKey } from "../auth/middleware";
-import { requireAllowedOrigin } from "../auth/cors";
+import { clientCors, requireAllowedOrigin } from "../auth/cors";
 import { seqOfEventId } from "../db/events";
 import { ApiError } from "../errors";
 import { clientSessionSecurity, createRouter, problemResponses, secretKeySecurity } from "../lib/router";
@@ -48,6 +48,7 @@ merchantStream.openapi(
       audience: { kind: "merchant" },
       afterSeq,
       expiresAt: null,
+      sessionHash: null,
       keyId: caller.kind === "secret" ? caller.keyId : null,
     }) as unknown as Response;
   },
@@ -58,7 +59,8 @@ clientStream.openapi(
   createRoute({
     method: "get", path: "/stream", tags: ["Client"], security: clientSessionSecurity,
     summary: "Server-Sent Events of the session's customer's invoices and payments",
-    middleware: [requireClientSession, requireAllowedOrigin] as const,
+    // clientCors here too: this router is mounted before the client router, whose clientCors never runs for the stream.
+    middleware: [clientCors, requireClientSession, requireAllowedOrigin] as const,
     request: { query: StreamQuery },
     responses: sseResponse,
   }),
@@ -72,6 +74,7 @@ clientStream.openapi(
       audience: { kind: "customer", customerId: caller.customerId },
       afterSeq,
       expiresAt: caller.expiresAt,
+      sessionHash: caller.sessionHash,
       keyId: null,
     }) as unknown as Response;
   },

@@ -4,6 +4,7 @@ import { requireSecretKey } from "../auth/middleware";
 import { afterAppend, appendEvent } from "../db/events";
 import { ApiError } from "../errors";
 import { sandboxAllowed } from "../providers";
+import { offsetsOf, reschedulePolicyStatements } from "../reminders/schedule";
 import { createRouter, jsonBody, jsonResponse, problemResponses, secretKeySecurity } from "../lib/router";
 import { getSettings, mergeSettings, saveSettingsStatements } from "./queries";
 
@@ -46,6 +47,8 @@ settings.openapi(
     const next = mergeSettings(current.settings, update);
     await db.batch([
       ...saveSettingsStatements(db, merchantId, next, now),
+      // A new policy applies to the steps not sent yet; sent ones stay as they were.
+      ...(update.reminders ? reschedulePolicyStatements(db, merchantId, offsetsOf(next.reminders, null), now) : []),
       appendEvent(db, { merchantId, type: "settings.updated", data: { fields: Object.keys(update) }, now }),
     ]);
     afterAppend(c.executionCtx, c.env, merchantId);

@@ -4,6 +4,7 @@
  * 3 days after the event; then the delivery is failed. An endpoint whose deliveries keep failing
  * is disabled, with an event saying so, and gets nothing more.
  */
+import { guard, runBatch, withRetries } from "../db/batch";
 import { appendEvent, afterAppend, serializeEvent, type EventRow } from "../db/events";
 import { newId } from "../lib/crypto";
 import type { DeliveryMessage } from "./fan-out";
@@ -73,35 +74,47 @@ export async function deliver(env: Env, ctx: ExecutionContext, message: Delivery
   const succeeded = outcome.error === null;
   const withinWindow = now.getTime() - Date.parse(event.created_at) < RETRY_WINDOW_MS;
   const disableAfter = Number(env.WEBHOOK_DISABLE_AFTER_FAILURES || "50");
-  const failures = succeeded ? 0 : delivery.consecutive_failures + 1;
-  const disable = !succeeded && (failures >= disableAfter || !withinWindow);
-  const status = succeeded ? "succeeded" : withinWindow && !disable ? "retrying" : "failed";
-  const nextAttemptAt = status === "retrying" ? new Date(now.getTime() + retryDelaySeconds(env, attempt) * 1000).toISOString() : null;
 
-  const statements = [
-    db
-      .prepare(
-        `INSERT INTO webhook_attempts (id, delivery_id, endpoint_id, attempt, status_code, error, duration_ms, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .bind(newId("wha"), delivery.id, delivery.endpoint_id, attempt, outcome.status, outcome.error, Date.now() - started, at),
-    db
-      .prepare("UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status_code = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?")
-      .bind(status, attempt, outcome.status, nextAttemptAt, at, delivery.id),
-    db.prepare("UPDATE webhook_endpoints SET consecutive_failures = ? WHERE id = ?").bind(failures, delivery.endpoint_id),
-  ];
-  if (disable) {
-    statements.push(
-      db.prepare("UPDATE webhook_endpoints SET status = 'disabled', disabled_at = ? WHERE id = ? AND status = 'active'").bind(at, delivery.endpoint_id),
-      appendEvent(db, {
-        merchantId: delivery.merchant_id,
-        type: "webhook_endpoint.disabled",
-        data: { endpoint: delivery.endpoint_id, url: delivery.url, consecutive_failures: failures, last_error: outcome.error },
-        now: new Date(at),
-      }),
-    );
-  }
-  await db.batch(statements);
+  // Deliveries to one endpoint run side by side (a batch, several consumers): the endpoint's failure
+  // count is re-read and written under a guard, so simultaneous failures each count once and only one
+  // of them disables the endpoint, with one event.
+  const { status, disable } = await withRetries(async () => {
+    const endpoint = (await db
+      .prepare("SELECT status, consecutive_failures FROM webhook_endpoints WHERE id = ?")
+      .bind(delivery.endpoint_id)
+      .first<{ status: string; consecutive_failures: number }>())!;
+    const active = endpoint.status === "active";
+    const failures = succeeded ? 0 : endpoint.consecutive_failures + 1;
+    const disable = active && !succeeded && (failures >= disableAfter || !withinWindow);
+    const status = succeeded ? "succeeded" : active && withinWindow && !disable ? "retrying" : "failed";
+    const nextAttemptAt = status === "retrying" ? new Date(now.getTime() + retryDelaySeconds(env, attempt) * 1000).toISOString() : null;
+    const statements = [
+      guard(db, "EXISTS (SELECT 1 FROM webhook_endpoints WHERE id = ? AND status = ? AND consecutive_failures = ?)", delivery.endpoint_id, endpoint.status, endpoint.consecutive_failures),
+      db
+        .prepare(
+          `INSERT INTO webhook_attempts (id, delivery_id, endpoint_id, attempt, status_code, error, duration_ms, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .bind(newId("wha"), delivery.id, delivery.endpoint_id, attempt, outcome.status, outcome.error, Date.now() - started, at),
+      db
+        .prepare("UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status_code = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?")
+        .bind(status, attempt, outcome.status, nextAttemptAt, at, delivery.id),
+      db.prepare("UPDATE webhook_endpoints SET consecutive_failures = ? WHERE id = ?").bind(failures, delivery.endpoint_id),
+    ];
+    if (disable) {
+      statements.push(
+        db.prepare("UPDATE webhook_endpoints SET status = 'disabled', disabled_at = ? WHERE id = ? AND status = 'active'").bind(at, delivery.endpoint_id),
+        appendEvent(db, {
+          merchantId: delivery.merchant_id,
+          type: "webhook_endpoint.disabled",
+          data: { endpoint: delivery.endpoint_id, url: delivery.url, consecutive_failures: failures, last_error: outcome.error },
+          now: new Date(at),
+        }),
+      );
+    }
+    await runBatch(db, statements);
+    return { status, disable };
+  }, 20);
   if (disable) afterAppend(ctx, env, delivery.merchant_id);
   if (status !== "retrying") return "done";
   await env.WEBHOOKS.send({ delivery: delivery.id } satisfies DeliveryMessage, { delaySeconds: retryDelaySeconds(env, attempt) });

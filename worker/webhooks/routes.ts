@@ -115,8 +115,14 @@ for (const [action, status] of [["enable", "active"], ["disable", "disabled"]] a
     async (c) => {
       const { merchantId } = c.get("caller");
       const endpoint = await findEndpoint(c.env.DB, merchantId, c.req.valid("param").id);
-      await c.env.DB.prepare("UPDATE webhook_endpoints SET status = ?, consecutive_failures = 0, disabled_at = ? WHERE id = ?")
-        .bind(status, status === "disabled" ? new Date().toISOString() : null, endpoint.id)
+      // Re-enabling starts after the latest event, as creating does: what happened while disabled is
+      // never delivered (else it would depend on whether another endpoint kept the hub's cursor moving).
+      await c.env.DB.prepare(
+        `UPDATE webhook_endpoints SET status = ?, consecutive_failures = 0, disabled_at = ?,
+           start_seq = CASE WHEN ? = 'active' AND status = 'disabled' THEN (SELECT coalesce(max(seq), 0) FROM events WHERE merchant_id = ?) ELSE start_seq END
+         WHERE id = ?`,
+      )
+        .bind(status, status === "disabled" ? new Date().toISOString() : null, status, merchantId, endpoint.id)
         .run();
       return c.json(serializeEndpoint(await findEndpoint(c.env.DB, merchantId, endpoint.id)), 200);
     },

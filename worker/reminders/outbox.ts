@@ -1,0 +1,19 @@
+/** The local transport: with no SMTP relay configured (and never in production), messages go to D1, shown at /dev/outbox. */
+import { newId } from "../lib/crypto";
+import type { EmailMessage, EmailTransport } from "./email";
+
+export function createOutboxTransport(db: D1Database, merchantId: string, reminderId: string | null): EmailTransport {
+  return {
+    async send(message: EmailMessage) {
+      const id = newId("msg");
+      await db
+        .prepare(
+          `INSERT INTO outbox_messages (id, merchant_id, reminder_id, to_address, subject, text_body, html_body, headers, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .bind(id, merchantId, reminderId, message.to.address, message.subject, message.text, message.html, JSON.stringify(message.headers ?? {}), new Date().toISOString())
+        .run();
+      return { messageId: `<${id}@outbox.local>` };
+    },
+  };
+}
