@@ -21,7 +21,8 @@ ALTER TABLE refunds ADD COLUMN kind TEXT NOT NULL DEFAULT 'refund' CHECK (kind I
 ALTER TABLE refunds ADD COLUMN provider_ref TEXT;
 
 -- Every provider event id we acted on, written in the same batch as the change it caused:
--- a duplicate delivery hits the primary key and changes nothing.
+-- a duplicate delivery hits the primary key and changes nothing. Keyed per merchant, so one
+-- merchant can never spend another's event ids.
 CREATE TABLE provider_events (
   provider     TEXT NOT NULL,
   event_id     TEXT NOT NULL,
@@ -29,7 +30,7 @@ CREATE TABLE provider_events (
   payment_id   TEXT,
   kind         TEXT NOT NULL,
   received_at  TEXT NOT NULL,
-  PRIMARY KEY (provider, event_id)
+  PRIMARY KEY (merchant_id, provider, event_id)
 ) WITHOUT ROWID;
 
 -- Each merchant's own provider accounts, encrypted (AES-GCM) under the Worker's master key.

@@ -5,6 +5,8 @@
  * domain only sees the provider-neutral shapes of `./types`.
  */
 import Stripe from "stripe";
+import { isCurrency } from "../../shared/currencies";
+import { fromStripeAmount, toStripeAmount } from "./currency-rules";
 import type { CurrencyCode } from "../../shared/currencies";
 import {
   ProviderError,
@@ -48,7 +50,7 @@ export function createStripeProvider(credentials: StripeCredentials, options: St
         const intent = await call(() =>
           stripe.paymentIntents.create(
             {
-              amount: input.amount,
+              amount: toStripeAmount(input.amount, input.currency),
               currency: input.currency,
               automatic_payment_methods: { enabled: true },
               description: input.description,
@@ -68,7 +70,7 @@ export function createStripeProvider(credentials: StripeCredentials, options: St
             {
               mode: "payment",
               line_items: [
-                { quantity: 1, price_data: { currency: input.currency, unit_amount: input.amount, product_data: { name: input.description } } },
+                { quantity: 1, price_data: { currency: input.currency, unit_amount: toStripeAmount(input.amount, input.currency), product_data: { name: input.description } } },
               ],
               success_url: input.returnUrl,
               cancel_url: input.cancelUrl,
@@ -103,9 +105,9 @@ export function createStripeProvider(credentials: StripeCredentials, options: St
       throw new ProviderError(`not a Stripe payment reference: ${providerRef}`);
     },
 
-    async refund(chargeRef: string, amount: number, _currency: CurrencyCode, idempotencyKey: string): Promise<{ refundRef: string }> {
-      // Stripe refunds in the PaymentIntent's own currency; the amount is in its minor unit like ours.
-      const refund = await call(() => stripe.refunds.create({ payment_intent: chargeRef, amount }, { idempotencyKey }));
+    async refund(chargeRef: string, amount: number, currency: CurrencyCode, idempotencyKey: string): Promise<{ refundRef: string }> {
+      // Stripe refunds in the PaymentIntent's own currency, counted in Stripe's unit for it.
+      const refund = await call(() => stripe.refunds.create({ payment_intent: chargeRef, amount: toStripeAmount(amount, currency) }, { idempotencyKey }));
       if (refund.status === "failed" || refund.status === "canceled") {
         throw new ProviderError(`Stripe refund ${refund.id} ${refund.status}${refund.failure_reason ? `: ${refund.failure_reason}` : ""}`);
       }
@@ -179,14 +181,19 @@ function intentState(intent: Stripe.PaymentIntent): ProviderPaymentFacts["state"
   }
 }
 
+/** Stripe's unit → ISO minor units (they differ for a few currencies, see currency-rules.ts). */
+function iso(amount: number, currency: string): number {
+  return isCurrency(currency) ? fromStripeAmount(amount, currency) : amount;
+}
+
 function intentFacts(intent: Stripe.PaymentIntent, providerRef: string): ProviderPaymentFacts {
   const state = intentState(intent);
   const charge = typeof intent.latest_charge === "object" ? intent.latest_charge : null;
   return {
     providerRef,
     state,
-    amountReceived: state === "succeeded" ? intent.amount_received : 0,
-    amountRefunded: charge?.amount_refunded ?? 0,
+    amountReceived: state === "succeeded" ? iso(intent.amount_received, intent.currency) : 0,
+    amountRefunded: iso(charge?.amount_refunded ?? 0, intent.currency),
     paymentId: intent.metadata["quittance_payment"] ?? null,
     // Refunds name the PaymentIntent (Stripe then refunds its charge), so it is the reference to keep.
     chargeRef: intent.id,
@@ -206,7 +213,7 @@ function sessionFacts(session: Stripe.Checkout.Session): ProviderPaymentFacts {
   return {
     providerRef: session.id,
     state,
-    amountReceived: state === "succeeded" ? (session.amount_total ?? 0) : 0,
+    amountReceived: state === "succeeded" ? iso(session.amount_total ?? 0, session.currency ?? "") : 0,
     amountRefunded: 0,
     paymentId,
     chargeRef: typeof session.payment_intent === "string" ? session.payment_intent : null,
@@ -239,7 +246,7 @@ function mapEvent(event: Stripe.Event): ProviderEvent {
         providerRef: intent.id,
         chargeRef: intent.id,
         paymentId: intent.metadata["quittance_payment"] ?? null,
-        amount: intent.amount_received,
+        amount: iso(intent.amount_received, intent.currency),
         currency: intent.currency,
       };
     }
@@ -265,7 +272,7 @@ function mapEvent(event: Stripe.Event): ProviderEvent {
         providerRef: session.id,
         chargeRef: idOf(session.payment_intent),
         paymentId: session.client_reference_id ?? session.metadata?.["quittance_payment"] ?? null,
-        amount: session.amount_total ?? 0,
+        amount: iso(session.amount_total ?? 0, session.currency ?? ""),
         currency: session.currency ?? "",
       };
     }
@@ -289,14 +296,14 @@ function mapEvent(event: Stripe.Event): ProviderEvent {
         kind: "refunded",
         chargeRef,
         paymentId: charge.metadata["quittance_payment"] ?? null,
-        amountRefunded: charge.amount_refunded,
+        amountRefunded: iso(charge.amount_refunded, charge.currency),
       };
     }
     case "charge.dispute.created": {
       const dispute = event.data.object;
       const chargeRef = idOf(dispute.payment_intent);
       if (!chargeRef) return ignored;
-      return { ...base, kind: "disputed", chargeRef, paymentId: null, amount: dispute.amount };
+      return { ...base, kind: "disputed", chargeRef, paymentId: null, amount: iso(dispute.amount, dispute.currency) };
     }
     default:
       return ignored;

@@ -84,7 +84,8 @@ export async function sendReminder(env: Env, ctx: { waitUntil(promise: Promise<u
   const locale = customer?.locale?.startsWith("fr") ? "fr" : "en";
   const today = utcDay(now);
   const daysLate = Math.max(0, invoice.due_date ? daysBetween(invoice.due_date, today) : 0);
-  const offset = reminder.step >= 100000 ? daysLate : reminder.step;
+  // A manual reminder takes the template of where the invoice stands: before the due date too (negative).
+  const offset = reminder.step >= 100000 ? (invoice.due_date ? daysBetween(invoice.due_date, today) : 0) : reminder.step;
   const template = templateFor(settings.reminders, offset, locale);
   if (template === null || customer === null) {
     await finish(db, reminder.id, "skipped", template === null ? "no template" : "customer missing");
@@ -103,7 +104,7 @@ export async function sendReminder(env: Env, ctx: { waitUntil(promise: Promise<u
       amountDue: money(amountDue, invoice.currency, locale),
       dueDate: invoice.due_date ? new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${invoice.due_date}T00:00:00Z`)) : "",
       daysLate,
-      lateFees: fees ? `${money(fees.interest, invoice.currency, locale)}${fees.indemnity > 0 ? ` + ${money(fees.indemnity, "eur", locale)}` : ""}` : money(0, invoice.currency, locale),
+      lateFees: fees ? `${money(fees.interest, invoice.currency, locale)}${fees.indemnity > 0 ? ` + ${money(fees.indemnity, invoice.currency, locale)}` : ""}` : money(0, invoice.currency, locale),
       merchantName: settings.seller.legal_name ?? merchant?.name ?? "",
       signature: settings.email_signature,
       links: await trackingUrls(env, base, reminder.id),
