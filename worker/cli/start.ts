@@ -115,7 +115,9 @@ async function main(): Promise<void> {
   console.log(`
   Quittance is running.
 
-  Home page        ${BASE}/
+  Demo shop        ${BASE}/              (pay with the sandbox card 4242 4242 4242 4242)
+  Merchant, live   ${BASE}/merchant.html
+  Reminder outbox  ${BASE}/dev/outbox
   API reference    ${BASE}/docs   (OpenAPI: ${BASE}/openapi.json)
   Demo merchant    ${keys.merchant}
   Secret key       ${keys.secret_key}
@@ -125,7 +127,7 @@ async function main(): Promise<void> {
 
   Try:  curl -H "Authorization: Bearer ${keys.secret_key}" "${BASE}/v1/invoices?overdue=true"
 
-  The cron (housekeeping) fires every minute. Ctrl-C stops everything.
+  The cron (reminders, reconciliation, housekeeping) fires every minute. Ctrl-C stops everything.
 `);
 
   setInterval(() => {
