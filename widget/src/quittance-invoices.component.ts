@@ -53,6 +53,7 @@ export class QuittanceInvoices extends LitElement {
     invoices: { state: true },
     selected: { state: true },
     method: { state: true },
+    starting: { state: true },
     announcement: { state: true },
   };
 
@@ -66,6 +67,8 @@ export class QuittanceInvoices extends LitElement {
   declare invoices: Invoice[];
   declare selected: ReadonlySet<string>;
   declare method: string | null;
+  /** A payment is being created: Continue is disabled so a double click makes one payment. */
+  declare starting: boolean;
   declare announcement: string;
 
   config: ClientConfig = { payment_methods: [], merchant: { name: "" } };
@@ -87,6 +90,7 @@ export class QuittanceInvoices extends LitElement {
     this.invoices = [];
     this.selected = new Set();
     this.method = null;
+    this.starting = false;
     this.announcement = "";
   }
 
@@ -167,6 +171,8 @@ export class QuittanceInvoices extends LitElement {
     const nowPaid = this.invoices.filter((invoice) => invoice.status === "paid" && before.get(invoice.id) !== "paid" && before.has(invoice.id));
     if (nowPaid.length > 0) this.announce(nowPaid.map((invoice) => this.t.nowPaid(invoice.number ?? "")).join(" "));
     this.selected = new Set([...this.selected].filter((id) => this.payable(this.invoices.find((invoice) => invoice.id === id))));
+    // Everything chosen was paid elsewhere while the method picker was open: there is nothing left to pay.
+    if (this.view.kind === "method" && this.selected.size === 0) this.view = { kind: "list" };
   }
 
   announce(text: string): void {
@@ -214,28 +220,37 @@ export class QuittanceInvoices extends LitElement {
 
   /** Creates the payment on our server, then hands over to the method's own step. */
   async startPayment(): Promise<void> {
-    if (!this.api || !this.method) return;
+    if (!this.api || !this.method || this.starting) return;
     const method = this.method;
+    let payment: ClientPayment | null = null;
+    // The client may go back while we wait on the network: this flow must then neither show nor mount anything.
+    const left = () => (payment ? !(this.view.kind === "paying" && this.view.payment.id === payment.id) : this.view.kind !== "method");
+    this.starting = true;
     try {
-      const payment = await this.api.pay(this.selection.map((invoice) => invoice.id), method, location.href);
-      this.view = { kind: "paying", payment, busy: false, message: null };
-      const action = payment.action;
+      const created = await this.api.pay(this.selection.map((invoice) => invoice.id), method, location.href).finally(() => (this.starting = false));
+      if (left()) return;
+      payment = created;
+      this.view = { kind: "paying", payment: created, busy: false, message: null };
+      const action = created.action;
       if (action?.type === "redirect") {
-        this.view = { kind: "paying", payment, busy: true, message: this.t.redirecting };
+        this.view = { kind: "paying", payment: created, busy: true, message: this.t.redirecting };
         location.assign(action.url);
       } else if (action?.type === "card") {
         await this.updateComplete;
-        this.card = await mountCard(this.stripeJsUrl, action.publishable_key, action.client_secret, this.ensureProviderHost());
+        const card = await mountCard(this.stripeJsUrl, action.publishable_key, action.client_secret, this.ensureProviderHost());
+        if (left()) return card.destroy();
+        this.card = card;
       } else if (action?.type === "paypal") {
         await this.updateComplete;
-        await renderPayPal(this.paypalSdkUrl, action.client_id, payment.currency, action.order_id, this.ensureProviderHost(), {
-          onApprove: async () => this.settle(await this.api!.capture(payment.id)),
-          onError: (message) => this.fail(message, payment),
+        const buttons = await renderPayPal(this.paypalSdkUrl, action.client_id, created.currency, action.order_id, this.ensureProviderHost(), {
+          onApprove: async () => this.settle(await this.api!.capture(created.id)),
+          onError: (message) => this.fail(message, created),
           onCancel: () => this.backToList(),
         });
+        if (left()) void buttons.close();
       }
     } catch (error) {
-      this.fail(error instanceof ApiProblem || error instanceof Error ? error.message : String(error), null);
+      if (!left()) this.fail(error instanceof ApiProblem || error instanceof Error ? error.message : String(error), payment);
     }
   }
 

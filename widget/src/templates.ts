@@ -104,7 +104,7 @@ function methodView(w: W): TemplateResult {
   if (w.config.payment_methods.length === 0) {
     return html`<div class="panel" part="dialog"><p data-autofocus tabindex="-1">${t.noMethod}</p><button @click=${() => w.backToList()}>${t.back}</button></div>`;
   }
-  return html`<form class="panel" part="method-form" @submit=${(event: Event) => (event.preventDefault(), void w.startPayment())}>
+  return html`<form class="panel" part="method-form" aria-busy=${w.starting ? "true" : "false"} @submit=${(event: Event) => (event.preventDefault(), void w.startPayment())}>
     <h2 tabindex="-1" data-autofocus>${t.pay(w.selection.length, w.money(total.amount, total.currency))}</h2>
     <fieldset>
       <legend>${t.chooseMethod}</legend>
@@ -116,7 +116,7 @@ function methodView(w: W): TemplateResult {
       )}
     </fieldset>
     <div class="actions">
-      <button type="submit" class="primary" part="continue-button" ?disabled=${!w.method}>${t.continue}</button>
+      <button type="submit" class="primary" part="continue-button" ?disabled=${!w.method || w.starting}>${t.continue}</button>
       <button type="button" @click=${() => w.backToList()}>${t.back}</button>
     </div>
   </form>`;
