@@ -42,7 +42,9 @@ async function listed(lang = "en"): Promise<QuittanceInvoices> {
 
 /** Light and dark themes follow prefers-color-scheme, emulated through Chromium's DevTools protocol. */
 async function colorScheme(value: "light" | "dark"): Promise<void> {
-  await cdp().send("Emulation.setEmulatedMedia", { features: [{ name: "prefers-color-scheme", value }] });
+  // vitest's CDPSession type leaves `send` out; Chromium's session has it.
+  const session = cdp() as unknown as { send(method: string, params: unknown): Promise<unknown> };
+  await session.send("Emulation.setEmulatedMedia", { features: [{ name: "prefers-color-scheme", value }] });
   expect(matchMedia("(prefers-color-scheme: dark)").matches).toBe(value === "dark");
 }
 

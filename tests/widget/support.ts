@@ -28,6 +28,7 @@ export function makeInvoice(overrides: Partial<Invoice> & { total?: number } = {
     object: "invoice",
     number: `F2026-${String(serial).padStart(6, "0")}`,
     customer: "cus_00000000000000000000000001",
+    late_fees: null,
     status: "open",
     processing: false,
     currency,

@@ -10,9 +10,12 @@ declare global {
   interface HTMLElementTagNameMap {
     "quittance-invoices": QuittanceInvoices;
   }
-  interface HTMLElementEventMap {
+  interface QuittanceEventMap {
     "quittance-payment-succeeded": CustomEvent<PaymentEventDetail>;
     "quittance-payment-failed": CustomEvent<{ payment: string | null; message: string }>;
     "quittance-invoice-selected": CustomEvent<{ invoice: string; selected: boolean }>;
   }
+  // The events bubble and are composed: typed on the element and wherever a host page listens.
+  interface HTMLElementEventMap extends QuittanceEventMap {}
+  interface DocumentEventMap extends QuittanceEventMap {}
 }

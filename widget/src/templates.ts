@@ -83,6 +83,7 @@ function detailView(w: W, invoiceId: string): TemplateResult {
       <dt>${t.totalIncl}</dt><dd>${money(invoice.total)}</dd>
       <dt>${t.amountPaid}</dt><dd>${money(invoice.amount_paid)}</dd>
       <dt><strong>${t.amountDue}</strong></dt><dd><strong>${money(invoice.amount_due)}</strong></dd>
+      ${invoice.late_fees ? html`<dt>${t.lateFees}</dt><dd>${money(invoice.late_fees.total)}</dd>` : nothing}
     </dl>
     <h3>${t.terms}</h3>
     <p class="meta">${invoice.terms.late_fee_policy ?? ""} ${invoice.terms.early_payment_discount ?? ""}</p>
