@@ -33,6 +33,7 @@ export const ERROR_STATUS = {
   payment_not_capturable: 409,
   webhook_signature_invalid: 400,
   reminder_too_soon: 409,
+  reminders_paused: 409,
   payment_not_refundable: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,

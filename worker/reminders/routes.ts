@@ -3,6 +3,7 @@
  * settings (pause, promise to pay, custom schedule).
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { isCalendarDate } from "../../shared/late-fees";
 import { listOf } from "../../shared/schemas/common";
 import { InvoiceReminderSettings, ReminderSchema, RemindRequest } from "../../shared/schemas/reminders";
 import { addDays, utcDay } from "../../shared/status";
@@ -81,9 +82,12 @@ reminderRoutes.openapi(
     if ((invoice.status !== "open" && invoice.status !== "partially_paid") || invoice.amount_paid >= invoice.total) {
       throw new ApiError("invoice_not_payable", `Invoice ${invoice.number ?? invoice.id} is ${invoice.status}: there is nothing to remind.`);
     }
+    const paused = await db.prepare("SELECT paused FROM invoice_reminder_settings WHERE invoice_id = ?").bind(invoice.id).first<{ paused: number }>();
+    if (paused?.paused) throw new ApiError("reminders_paused", "This invoice's reminders are paused: resume them (PUT …/reminder_settings {\"paused\": false}) first.");
     const { settings } = await getSettings(db, merchantId);
     const now = new Date();
-    const last = await db.prepare("SELECT max(sent_at) AS at FROM reminders WHERE invoice_id = ? AND status IN ('sent', 'queued', 'sending')").bind(invoice.id).first<{ at: string | null }>();
+    // A reminder still on its way (queued, sending: no sent_at yet) counts from when it was queued.
+    const last = await db.prepare("SELECT max(coalesce(sent_at, updated_at)) AS at FROM reminders WHERE invoice_id = ? AND status IN ('sent', 'queued', 'sending')").bind(invoice.id).first<{ at: string | null }>();
     const earliest = last?.at ? new Date(Date.parse(last.at) + settings.reminders.min_interval_days * 86_400_000) : null;
     if (!c.req.valid("json").force && earliest !== null && earliest > now) {
       throw new ApiError("reminder_too_soon", `The last reminder went out on ${last!.at!.slice(0, 10)}; the next one can go from ${earliest.toISOString().slice(0, 10)} (or send with {"force": true}).`);
@@ -129,7 +133,7 @@ reminderRoutes.openapi(
     const current = await db.prepare("SELECT * FROM invoice_reminder_settings WHERE invoice_id = ?").bind(invoice.id).first<{ paused: number; promise_until: string | null; custom_steps: string | null }>();
     const paused = input.paused ?? Boolean(current?.paused);
     const promiseUntil = input.promise_until === undefined ? (current?.promise_until ?? null) : input.promise_until;
-    if (promiseUntil !== null && (promiseUntil < "2000-01-01" || Number.isNaN(Date.parse(`${promiseUntil}T00:00:00Z`)) || promiseUntil > addDays(utcDay(new Date()), 366))) {
+    if (promiseUntil !== null && (promiseUntil < "2000-01-01" || !isCalendarDate(promiseUntil) || promiseUntil > addDays(utcDay(new Date()), 366))) {
       throw new ApiError("parameter_invalid", "promise_until must be a real date within a year.", "promise_until");
     }
     const steps = input.steps === undefined ? (current?.custom_steps ? (JSON.parse(current.custom_steps) as number[]) : null) : input.steps;
@@ -142,7 +146,8 @@ reminderRoutes.openapi(
            ON CONFLICT (invoice_id) DO UPDATE SET paused = excluded.paused, promise_until = excluded.promise_until, custom_steps = excluded.custom_steps, updated_at = excluded.updated_at`,
         )
         .bind(invoice.id, paused ? 1 : 0, promiseUntil, steps === null ? null : JSON.stringify(steps), now.toISOString()),
-      ...(input.steps !== undefined ? rescheduleInvoiceStatements(db, invoice.id, offsetsOf(settings.reminders, steps), now) : []),
+      // A new schedule, or a promise changed (withdrawn, shortened): unsent steps go back to their own days, then the promise holds them again.
+      ...(input.steps !== undefined || input.promise_until !== undefined ? rescheduleInvoiceStatements(db, invoice.id, offsetsOf(settings.reminders, steps), now) : []),
       ...holdPromisesStatements(db, merchantId, invoice.id),
     ]);
     return c.json({ paused, promise_until: promiseUntil, steps }, 200);

@@ -112,15 +112,9 @@ export async function sendReminder(env: Env, ctx: { waitUntil(promise: Promise<u
     settings.reminders,
     senderAddress(env),
   );
+  let sent: { messageId: string };
   try {
-    const sent = await transportFor(env, invoice.merchant_id, reminder.id).send(email);
-    const at = now.toISOString();
-    await db.batch([
-      db.prepare("UPDATE reminders SET status = 'sent', sent_at = ?, message_id = ?, last_error = NULL, updated_at = ? WHERE id = ?").bind(at, sent.messageId, at, reminder.id),
-      appendInvoiceEvent(db, { type: "reminder.sent", invoiceId: invoice.id, now: new Date(at), extra: { reminder: reminder.id, step: reminder.step >= 100000 ? null : reminder.step, manual: reminder.step >= 100000, to: customer.email } }),
-    ]);
-    afterAppend(ctx, env, invoice.merchant_id);
-    return "sent";
+    sent = await transportFor(env, invoice.merchant_id, reminder.id).send(email);
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     const retryable = error instanceof EmailSendError ? error.retryable : true;
@@ -132,4 +126,12 @@ export async function sendReminder(env: Env, ctx: { waitUntil(promise: Promise<u
     await finish(db, reminder.id, "failed", text);
     return "failed";
   }
+  // The email is out: a failure to record it must not send it again (the row stays `sending`).
+  const at = now.toISOString();
+  await db.batch([
+    db.prepare("UPDATE reminders SET status = 'sent', sent_at = ?, message_id = ?, last_error = NULL, updated_at = ? WHERE id = ?").bind(at, sent.messageId, at, reminder.id),
+    appendInvoiceEvent(db, { type: "reminder.sent", invoiceId: invoice.id, now: new Date(at), extra: { reminder: reminder.id, step: reminder.step >= 100000 ? null : reminder.step, manual: reminder.step >= 100000, to: customer.email } }),
+  ]);
+  afterAppend(ctx, env, invoice.merchant_id);
+  return "sent";
 }

@@ -36,6 +36,15 @@ export async function deliverAt(message: ReminderMessage, now: Date) {
   return outcome;
 }
 
+/** Only the messages of this merchant's reminders (the cron sees every merchant's). */
+export async function ofMerchant(merchantId: string, messages: readonly ReminderMessage[]): Promise<ReminderMessage[]> {
+  const { results } = await env.DB.prepare("SELECT id FROM reminders WHERE merchant_id = ? AND id IN (SELECT value FROM json_each(?))")
+    .bind(merchantId, JSON.stringify(messages.map((message) => message.reminder)))
+    .all<{ id: string }>();
+  const mine = new Set(results.map((row) => row.id));
+  return messages.filter((message) => mine.has(message.reminder));
+}
+
 export interface ReminderRow {
   id: string;
   merchant_id: string;
