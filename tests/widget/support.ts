@@ -62,6 +62,8 @@ export function makeInvoice(overrides: Partial<Invoice> & { total?: number } = {
 export function makePayment(overrides: Partial<ClientPayment> = {}): ClientPayment {
   return {
     id: "pay_00000000000000000000000001",
+    object: "client_payment",
+    created: "2026-02-10T12:00:00.000Z",
     status: "pending",
     method: "sandbox",
     amount: 0,

@@ -2,30 +2,18 @@
  * The widget's client for the client endpoints. It holds the session, renews it through the
  * merchant's `session-url` when it expires (once per failure), and turns problem+json into errors.
  */
+import type { z } from "zod";
 import type { Invoice } from "../../shared/schemas/invoices";
+import type { ClientActionSchema, ClientPaymentSchema } from "../../shared/schemas/payments";
 
+// Types only (erased from the bundle): the shapes come from the same schemas the API validates with.
 export type { Invoice };
+export type ClientAction = z.infer<typeof ClientActionSchema>;
+export type ClientPayment = Omit<z.infer<typeof ClientPaymentSchema>, "currency"> & { currency: string };
 
 export interface ClientConfig {
   payment_methods: string[];
   merchant: { name: string };
-}
-
-export type ClientAction =
-  | { type: "card"; client_secret: string; publishable_key: string }
-  | { type: "redirect"; url: string }
-  | { type: "paypal"; order_id: string; client_id: string; approve_url: string | null }
-  | { type: "sandbox"; form_url: string; token: string };
-
-export interface ClientPayment {
-  id: string;
-  status: "pending" | "processing" | "succeeded" | "failed" | "partially_refunded" | "refunded";
-  method: string;
-  amount: number;
-  currency: string;
-  invoices: string[];
-  failure_message: string | null;
-  action: ClientAction | null;
 }
 
 export class ApiProblem extends Error {
