@@ -11,7 +11,7 @@ import { eventId } from "../db/events";
 import { idempotency } from "../db/idempotency";
 import { ApiError, notFound } from "../errors";
 import { newId, newSecret } from "../lib/crypto";
-import { cursorCondition, toPage } from "../lib/pagination";
+import { toPage } from "../lib/pagination";
 import { createRouter, jsonBody, jsonResponse, problemResponses, secretKeySecurity } from "../lib/router";
 import type { DeliveryMessage } from "./fan-out";
 
