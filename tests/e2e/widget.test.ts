@@ -32,9 +32,24 @@ describe("the demo shop in Chromium", () => {
     const numbers = [await invoiceNumber(first), await invoiceNumber(second)];
     const merchant = await openMerchantPage();
     const page = await browser.newPage();
+    // Long tasks (> 50 ms on the main thread) while the widget loads and renders.
+    await page.addInitScript(() => {
+      const seen: number[] = [];
+      (window as unknown as { longTasks: number[] }).longTasks = seen;
+      new PerformanceObserver((list) => list.getEntries().forEach((entry) => seen.push(Math.round(entry.duration)))).observe({ type: "longtask", buffered: true });
+    });
     await page.goto(`${inject("e2eBase")}/`);
     const widget = page.locator("quittance-invoices");
     await widget.getByRole("checkbox", { name: new RegExp(numbers[0]!) }).waitFor();
+    const layoutShift = await page.evaluate(() => new Promise<number>((resolve) => {
+      let total = 0;
+      new PerformanceObserver((list) => list.getEntries().forEach((entry) => (total += (entry as unknown as { value: number }).value))).observe({ type: "layout-shift", buffered: true });
+      setTimeout(() => resolve(total), 200);
+    }));
+    // On a quiet machine there are none at all; the bound leaves room for a CI machine under load.
+    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    expect(Math.max(0, ...longTasks)).toBeLessThan(150);
+    expect(layoutShift).toBeLessThan(0.1); // "good" cumulative layout shift: space is reserved while loading
     await shot(page, "01-list");
 
     for (const number of numbers) await widget.getByRole("checkbox", { name: new RegExp(number) }).check();
