@@ -21,6 +21,7 @@ export default defineConfig({
             miniflare: {
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations("./worker/migrations"),
+                ENVIRONMENT: "development",
                 // Faster clocks than production so keep-alives, revocations and webhook retries show within a test.
                 SSE_KEEPALIVE_SECONDS: "1",
                 WEBHOOK_RETRY_BASE_SECONDS: "1",

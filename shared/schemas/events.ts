@@ -8,6 +8,7 @@ export const EVENT_TYPES = [
   "invoice.issued",
   "invoice.viewed",
   "invoice.payment_processing",
+  "invoice.payment_failed",
   "invoice.partially_paid",
   "invoice.paid",
   "invoice.reopened",

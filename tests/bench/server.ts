@@ -72,7 +72,7 @@ export async function startBenchServer(port: number, options: ServerOptions = {}
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(
     "wrangler",
-    ["dev", "-c", config, "--ip", "127.0.0.1", "--port", String(port), "--persist-to", join(benchDir, "state"), "--log-level", "warn"],
+    ["dev", "-c", config, "--ip", "127.0.0.1", "--port", String(port), "--persist-to", join(benchDir, "state"), "--log-level", "warn", "--var", "ENVIRONMENT:development", "--var", `PUBLIC_URL:${base}`],
     {
       stdio: ["ignore", "ignore", "inherit"],
       env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", XDG_CONFIG_HOME: join(benchDir, "config") },

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { QuittanceInvoices } from "../../widget/src/quittance-invoices";
-import { checkbox, FakeApi, liveRegion, makeInvoice, mountWidget, part, parts, problem, removeWidgets, SESSION, text, waitForView } from "./support";
+import { checkbox, FakeApi, json, liveRegion, makeInvoice, mountWidget, part, parts, problem, removeWidgets, SESSION, text, waitForView } from "./support";
 
 let api: FakeApi;
 
@@ -169,5 +169,22 @@ describe("live updates during the payment steps", () => {
     await vi.waitFor(() => expect(groupsOf(element)).toEqual({ "To pay": ["F-600"], Paid: ["F-500"] }));
     expect(element.view.kind).toBe("list");
     expect(text(part(element, "pay-button"))).toBe("Select the invoices to pay");
+  });
+});
+
+describe("an expired session on the stream", () => {
+  it("should renew the session through session-url and reconnect from the last event when the stream closes with session_expired", async () => {
+    let renewals = 0;
+    api.routes.set("POST /quittance-session", () => ((renewals += 1), json({ token: "cs_renewed" })));
+    api.invoices = [makeInvoice({ number: "F-LIVE" })];
+    const element = await mountWidget({ "session-url": "https://shop.example.test/quittance-session" });
+    await waitForView(element, "list");
+    await vi.waitFor(() => expect(api.streams).toHaveLength(1));
+    api.streams[0]!.push(sse("evt_000000000007aaaaaaaaaaaaaaaaaaaaaaaaaa", "invoice.viewed"));
+    api.streams[0]!.push('event: close\ndata: {"reason":"session_expired"}\n\n');
+    await vi.waitFor(() => expect(api.streams).toHaveLength(2), { timeout: 5000 });
+    expect(renewals).toBeGreaterThanOrEqual(1);
+    expect(api.streams[1]!.headers.get("authorization")).toBe("Bearer cs_renewed");
+    expect(api.streams[1]!.headers.get("last-event-id")).toBe("evt_000000000007aaaaaaaaaaaaaaaaaaaaaaaaaa");
   });
 });

@@ -40,7 +40,12 @@ export function openClientStream(api: ClientApi, onMessage: (message: StreamMess
               else if (line.startsWith("data: ")) message.data += line.slice(6);
             }
             if (message.id) lastEventId = message.id;
-            if (message.event === "close") return;
+            if (message.event === "close") {
+              // An expired session ends the stream: renew it (session-url) and carry on from the last event.
+              if (!(await api.renew())) return;
+              await reader.cancel();
+              break;
+            }
             if (message.data) onMessage(message);
           }
         }

@@ -73,15 +73,15 @@ export const requireClientSession = createMiddleware<AppEnv>(async (c, next) => 
   }
   const sessionHash = await sha256Hex(token);
   const row = await c.env.DB.prepare(
-    "SELECT merchant_id, customer_id, expires_at FROM client_sessions WHERE token_hash = ? AND revoked_at IS NULL",
+    "SELECT merchant_id, customer_id, expires_at, invoice_id FROM client_sessions WHERE token_hash = ? AND revoked_at IS NULL",
   )
     .bind(sessionHash)
-    .first<{ merchant_id: string; customer_id: string; expires_at: string }>();
+    .first<{ merchant_id: string; customer_id: string; expires_at: string; invoice_id: string | null }>();
   if (row === null) return refuseBadCredential(c.env, c.req.raw, "Unknown client session.");
   if (row.expires_at <= new Date().toISOString()) {
     throw new ApiError("session_expired", "This client session has expired; ask the merchant's server for a new one.", "Authorization");
   }
   await enforceRateLimit(c.env, `cs:${sessionHash.slice(0, 32)}`);
-  c.set("caller", { kind: "client", merchantId: row.merchant_id, customerId: row.customer_id, sessionHash, expiresAt: row.expires_at });
+  c.set("caller", { kind: "client", merchantId: row.merchant_id, customerId: row.customer_id, sessionHash, expiresAt: row.expires_at, invoiceId: row.invoice_id });
   await next();
 });

@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   let keys = await ensureDemoMerchant();
 
   console.log(`› starting the Worker on ${BASE}`);
-  const child = spawn("wrangler", ["dev", "--ip", HOST, "--port", String(PORT), "--test-scheduled"], {
+  const child = spawn("wrangler", ["dev", "--ip", HOST, "--port", String(PORT), "--test-scheduled", "--var", "ENVIRONMENT:development", "--var", `PUBLIC_URL:${BASE}`], {
     stdio: ["ignore", "inherit", "inherit"],
     env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", XDG_CONFIG_HOME: join(root, ".wrangler/config") },
   });

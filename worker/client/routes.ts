@@ -67,12 +67,14 @@ client.openapi(
     }
     const cursor = await cursorCondition(db, "invoices", caller.merchantId, query.starting_after);
     const statusFilter = query.status ? " AND status = ?" : "";
+    // A pay-page session sees its one invoice only.
+    const invoiceFilter = caller.invoiceId ? " AND id = ?" : "";
     const { results } = await db
       .prepare(
-        `SELECT * FROM invoices WHERE merchant_id = ? AND customer_id = ? AND status <> 'draft'${statusFilter}${cursor.sql}
+        `SELECT * FROM invoices WHERE merchant_id = ? AND customer_id = ? AND status <> 'draft'${statusFilter}${invoiceFilter}${cursor.sql}
          ORDER BY created_at DESC, id DESC LIMIT ?`,
       )
-      .bind(caller.merchantId, caller.customerId, ...(query.status ? [query.status] : []), ...cursor.params, query.limit + 1)
+      .bind(caller.merchantId, caller.customerId, ...(query.status ? [query.status] : []), ...(caller.invoiceId ? [caller.invoiceId] : []), ...cursor.params, query.limit + 1)
       .all<InvoiceRow>();
     return c.json(await serializeInvoices(db, results, query.limit, new URL(c.req.url).origin), 200);
   },
@@ -89,7 +91,9 @@ client.openapi(
   async (c) => {
     const caller = c.get("caller");
     if (caller.kind !== "client") throw new Error("client route without a client session");
-    const invoice = await loadInvoice(c.env.DB, caller.merchantId, c.req.valid("param").id, new URL(c.req.url).origin, caller.customerId);
+    const { id } = c.req.valid("param");
+    if (caller.invoiceId !== null && id !== caller.invoiceId) throw notFound("invoice", id);
+    const invoice = await loadInvoice(c.env.DB, caller.merchantId, id, new URL(c.req.url).origin, caller.customerId);
     c.executionCtx.waitUntil(recordInvoiceViewed(c.env, c.executionCtx, invoice.id).catch(() => false));
     return c.json(invoice, 200);
   },

@@ -48,8 +48,9 @@ export async function waitForStatus(
   const hub = env.HUB.getByName(merchantId);
   while (status.version === known && Date.now() < deadline && !options.signal.aborted) {
     const changed = await hub.waitForInvoice(merchantId, invoiceId, lastEventSeq, deadline - Date.now());
-    if (!changed) break;
+    // Read again even on a timeout: a change without an event of its own must not be answered stale.
     ({ status, lastEventSeq } = await readStatus(env.DB, merchantId, invoiceId, true));
+    if (!changed) break;
   }
   const etag = etagOf(status);
   return { status, etag, notModified: matches(options.ifNoneMatch, etag) };

@@ -33,8 +33,9 @@ payRoutes.get("/:token", async (c) => {
   const { settings } = await getSettings(c.env.DB, invoice.merchant_id);
   const token = newSecret("cs_");
   const now = new Date();
-  await c.env.DB.prepare("INSERT INTO client_sessions (token_hash, merchant_id, customer_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?)")
-    .bind(await sha256Hex(token), invoice.merchant_id, invoice.customer_id, new Date(now.getTime() + 3600_000).toISOString(), now.toISOString())
+  // The session reaches this one invoice only (a forwarded or scanned link opens nothing else).
+  await c.env.DB.prepare("INSERT INTO client_sessions (token_hash, merchant_id, customer_id, invoice_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+    .bind(await sha256Hex(token), invoice.merchant_id, invoice.customer_id, invoice.id, new Date(now.getTime() + 3600_000).toISOString(), now.toISOString())
     .run();
   c.executionCtx.waitUntil(recordInvoiceViewed(c.env, c.executionCtx, invoice.id).catch(() => false));
   const lang = customer?.locale?.startsWith("fr") ? "fr" : "en";

@@ -5,11 +5,9 @@ import { requireAllowedOrigin } from "../auth/cors";
 import { requireClientSession } from "../auth/middleware";
 import { afterAppend } from "../db/events";
 import { idempotency } from "../db/idempotency";
-import { notFound } from "../errors";
 import { clientSessionSecurity, createRouter, jsonBody, jsonResponse, problemResponses } from "../lib/router";
 import type { AppEnv } from "../lib/types";
-import { captureClientPayment, clientPaymentView, startClientPayment } from "./online";
-import { findPayment } from "./queries";
+import { captureClientPayment, clientPaymentView, findClientPayment, startClientPayment } from "./online";
 import { getSettings } from "../settings/queries";
 import { loadCredentials } from "../providers/credentials";
 import { sandboxAllowed } from "../providers";
@@ -78,9 +76,7 @@ clientPayments.openapi(
   async (c) => {
     const caller = clientOf(c.get("caller"));
     const { id } = c.req.valid("param");
-    const payment = await findPayment(c.env.DB, caller.merchantId, id);
-    if (payment === null || payment.customer_id !== caller.customerId || payment.provider === null) throw notFound("payment", id);
-    return c.json(await clientPaymentView(c.env.DB, payment), 200);
+    return c.json(await clientPaymentView(c.env.DB, await findClientPayment(c.env.DB, caller, id)), 200);
   },
 );
 

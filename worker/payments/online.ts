@@ -62,7 +62,7 @@ async function allowedReturnUrl(env: Env, merchantId: string, url: string | unde
 
 export async function startClientPayment(
   env: Env,
-  caller: { merchantId: string; customerId: string },
+  caller: { merchantId: string; customerId: string; invoiceId: string | null },
   input: ClientPaymentInput,
   origin: string,
   now: Date,
@@ -79,7 +79,7 @@ export async function startClientPayment(
     .all<InvoiceRow>();
   const byId = new Map(results.map((row) => [row.id, row]));
   const invoices = input.invoices.map((id, index) => {
-    const invoice = byId.get(id);
+    const invoice = caller.invoiceId !== null && id !== caller.invoiceId ? undefined : byId.get(id);
     const param = `invoices[${index}]`;
     if (invoice === undefined) throw notFound("invoice", id, param);
     if ((invoice.status !== "open" && invoice.status !== "partially_paid") || invoice.amount_paid >= invoice.total) {
@@ -146,10 +146,19 @@ export async function startClientPayment(
 }
 
 /** PayPal: the buyer approved the order; capture it and settle with what PayPal says. */
-export async function captureClientPayment(env: Env, caller: { merchantId: string; customerId: string }, paymentId: string, origin: string): Promise<ClientPaymentView> {
-  const db = env.DB;
+/** A payment of the session's customer (and, for a pay-page session, one that pays its invoice), or 404. */
+export async function findClientPayment(db: D1Database, caller: { merchantId: string; customerId: string; invoiceId: string | null }, paymentId: string): Promise<PaymentRow> {
   const payment = await findPayment(db, caller.merchantId, paymentId);
-  if (payment === null || payment.customer_id !== caller.customerId) throw notFound("payment", paymentId);
+  if (payment === null || payment.customer_id !== caller.customerId || payment.provider === null) throw notFound("payment", paymentId);
+  if (caller.invoiceId !== null && !(await loadAllocations(db, payment.id)).some((allocation) => allocation.invoice_id === caller.invoiceId)) {
+    throw notFound("payment", paymentId);
+  }
+  return payment;
+}
+
+export async function captureClientPayment(env: Env, caller: { merchantId: string; customerId: string; invoiceId: string | null }, paymentId: string, origin: string): Promise<ClientPaymentView> {
+  const db = env.DB;
+  const payment = await findClientPayment(db, caller, paymentId);
   if (payment.provider !== "paypal" || payment.provider_ref === null) throw new ApiError("payment_not_capturable", "Only a PayPal payment is captured.");
   if (payment.status === "processing" || payment.status === "failed") {
     const provider = await providerFor(env, caller.merchantId, "paypal", origin);

@@ -38,6 +38,12 @@ export async function reconcilePayments(env: Env, ctx: { waitUntil(promise: Prom
       afterAppend(ctx, env, payment.merchant_id);
     } catch (error) {
       console.error("reconciliation failed", payment.id, error);
+      // Not at the head of the next run's window again: one unreachable provider must not stall the others.
+      if (now.getTime() - Date.parse(payment.created_at) > ABANDONED_MS) {
+        await settleFailed(env.DB, payment.merchant_id, payment.id, "its provider could not be asked for a day", undefined, now).catch(() => undefined);
+      } else {
+        await env.DB.prepare("UPDATE payments SET updated_at = ? WHERE id = ? AND status IN ('pending', 'processing')").bind(now.toISOString(), payment.id).run().catch(() => undefined);
+      }
     }
   }
   return results.length;

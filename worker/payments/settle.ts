@@ -166,6 +166,8 @@ export async function settleFailed(
         .prepare("UPDATE payments SET status = 'failed', failure_message = ?, updated_at = ?, version = version + 1 WHERE id = ?")
         .bind(reason.slice(0, 500), now.toISOString(), paymentId),
       recountProcessing(db, planned.map((allocation) => allocation.invoice_id), now),
+      // Each invoice says it is no longer in flight (streams, long-polls and webhooks follow invoices).
+      ...planned.map((allocation) => appendInvoiceEvent(db, { type: "invoice.payment_failed", invoiceId: allocation.invoice_id, paymentId, now, extra: { reason } })),
       appendEvent(db, {
         merchantId,
         type: "payment.failed",

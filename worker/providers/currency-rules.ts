@@ -14,6 +14,8 @@ const STRIPE_MINIMUMS: Partial<Record<CurrencyCode, number>> = {
   huf: 17500, inr: 50, jpy: 50, mxn: 1000, myr: 200, nok: 300, nzd: 50, pln: 200, ron: 200, sek: 300, sgd: 50, thb: 1000,
 };
 
+const STRIPE_MAXIMUM = 99_999_999;
+
 /** ISO minor units → the unit Stripe's API counts in, where the two differ. */
 export function toStripeAmount(amount: number, currency: CurrencyCode): number {
   if (currency === "isk" || currency === "ugx") return amount * 100; // ISO 0 decimals, Stripe two-decimal representation
@@ -44,6 +46,8 @@ export function checkProviderAmount(provider: ProviderName, currency: CurrencyCo
   if (provider === "stripe") {
     const minimum = STRIPE_MINIMUMS[currency] ?? 1;
     if (amount < minimum) throw new ApiError("amount_below_minimum", `Stripe charges at least ${formatMinor(minimum, currency)} ${upper}.`, param);
+    // Stripe's amount field holds at most eight digits (99 999 999 in Stripe's unit).
+    if (toStripeAmount(amount, currency) > STRIPE_MAXIMUM) throw new ApiError("amount_too_large", `Stripe charges at most ${formatMinor(STRIPE_MAXIMUM, currency)} ${upper} at once: pay these invoices in several payments, or by transfer.`, param);
     if (currencyExponent(currency) === 3 && amount % 10 !== 0) {
       throw new ApiError("currency_not_supported_by_provider", `Stripe charges ${upper} in multiples of 0.010; this amount has a last digit.`, param);
     }

@@ -34,7 +34,7 @@ sandboxRoutes.post("/pay/:token", async (c) => {
   const type = c.req.header("content-type") ?? "";
   const cardNumber = type.includes("application/json")
     ? String(((await c.req.json().catch(() => ({}))) as { card_number?: unknown }).card_number ?? "")
-    : String((await c.req.parseBody())["card_number"] ?? "");
+    : String((await c.req.parseBody().catch(() => ({} as Record<string, unknown>)))["card_number"] ?? "");
   const submitted = await submitSandboxCard(c.env, c.req.param("token"), cardNumber);
   if (submitted === null) throw new ApiError("resource_missing", "No payment waits for this sandbox link (unknown, or already paid).", "token");
   if ("invalidCard" in submitted) throw new ApiError("parameter_invalid", "Enter a card number that passes the Luhn check (e.g. 4242 4242 4242 4242).", "card_number");

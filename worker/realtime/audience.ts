@@ -1,13 +1,15 @@
 import type { EventRow } from "../db/events";
 
 /** Who a stream is for: the merchant (every event) or one customer (their invoices and payments). */
-export type StreamAudience = { kind: "merchant" } | { kind: "customer"; customerId: string };
+export type StreamAudience = { kind: "merchant" } | { kind: "customer"; customerId: string; invoiceId?: string | null };
 
 /** Events a client never sees: drafts exist only for the merchant, and merchant bookkeeping. */
 const HIDDEN_FROM_CLIENTS = new Set(["invoice.created", "invoice.updated", "customer.created", "settings.updated"]);
 
 /** Whether an event may go to a stream's audience. */
-export function visibleTo(audience: StreamAudience, row: Pick<EventRow, "customer_id" | "type">): boolean {
+export function visibleTo(audience: StreamAudience, row: Pick<EventRow, "customer_id" | "type" | "invoice_id">): boolean {
   if (audience.kind === "merchant") return true;
+  // A pay-page session follows its one invoice.
+  if (audience.invoiceId && row.invoice_id !== audience.invoiceId) return false;
   return row.customer_id === audience.customerId && !HIDDEN_FROM_CLIENTS.has(row.type) && !row.type.startsWith("webhook_endpoint.");
 }

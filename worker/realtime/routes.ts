@@ -71,7 +71,7 @@ clientStream.openapi(
     const hub = c.env.HUB.getByName(caller.merchantId);
     return hub.openStream({
       merchantId: caller.merchantId,
-      audience: { kind: "customer", customerId: caller.customerId },
+      audience: { kind: "customer", customerId: caller.customerId, invoiceId: caller.invoiceId },
       afterSeq,
       expiresAt: caller.expiresAt,
       sessionHash: caller.sessionHash,

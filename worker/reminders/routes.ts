@@ -130,6 +130,10 @@ reminderRoutes.openapi(
     const invoice = await requirePayable(db, merchantId, c.req.valid("param").id);
     if (invoice.status === "draft") throw new ApiError("invoice_not_open", "A draft has no reminders; issue it first.");
     const input = c.req.valid("json");
+    const payable = (invoice.status === "open" || invoice.status === "partially_paid") && invoice.amount_paid < invoice.total;
+    if (!payable && (input.steps !== undefined || input.promise_until !== undefined)) {
+      throw new ApiError("invoice_not_payable", `Invoice ${invoice.number} is ${invoice.status}: it gets no more reminders.`);
+    }
     const current = await db.prepare("SELECT * FROM invoice_reminder_settings WHERE invoice_id = ?").bind(invoice.id).first<{ paused: number; promise_until: string | null; custom_steps: string | null }>();
     const paused = input.paused ?? Boolean(current?.paused);
     const promiseUntil = input.promise_until === undefined ? (current?.promise_until ?? null) : input.promise_until;

@@ -74,7 +74,8 @@ export async function runReminders(env: Env, now: Date, enqueue: Enqueue = queue
   const byMerchant = new Map<string, DueRow[]>();
   for (const row of candidates) byMerchant.set(row.merchant_id, [...(byMerchant.get(row.merchant_id) ?? []), row]);
   const toQueue: string[] = [];
-  let deferred = 0;
+  // Over the cap: tomorrow. Left due today, they would fill every run's window and hold back other merchants.
+  const toDefer: string[] = [];
   for (const [merchantId, rows] of byMerchant) {
     const [{ settings }, counted] = await Promise.all([
       getSettings(db, merchantId),
@@ -86,13 +87,20 @@ export async function runReminders(env: Env, now: Date, enqueue: Enqueue = queue
     rowsRead += 1;
     const room = Math.max(0, settings.reminders.daily_cap - (counted?.n ?? 0));
     toQueue.push(...rows.slice(0, room).map((row) => row.id));
-    deferred += Math.max(0, rows.length - room);
+    toDefer.push(...rows.slice(room).map((row) => row.id));
   }
 
   const at = now.toISOString();
   const statements: D1PreparedStatement[] = skip.map(({ id, reason }) =>
     db.prepare("UPDATE reminders SET status = 'skipped', skip_reason = ?, updated_at = ? WHERE id = ? AND status = 'scheduled'").bind(reason, at, id),
   );
+  if (toDefer.length > 0) {
+    statements.push(
+      db
+        .prepare("UPDATE reminders SET send_on = date(?, '+1 day'), updated_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND status = 'scheduled'")
+        .bind(today, at, JSON.stringify(toDefer)),
+    );
+  }
   statements.push(
     db
       .prepare("UPDATE reminders SET status = 'queued', updated_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND status = 'scheduled' RETURNING id")
@@ -102,5 +110,5 @@ export async function runReminders(env: Env, now: Date, enqueue: Enqueue = queue
   rowsRead += results.reduce((sum, result) => sum + (result.meta.rows_read ?? 0), 0);
   const claimed = results[results.length - 1]!.results.map((row) => row.id);
   await enqueue(claimed.map((id) => ({ reminder: id })));
-  return { due: due.length, queued: claimed.length, skipped: skip.length, deferred, rowsRead };
+  return { due: due.length, queued: claimed.length, skipped: skip.length, deferred: toDefer.length, rowsRead };
 }

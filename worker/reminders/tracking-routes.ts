@@ -76,12 +76,20 @@ async function unsubscribe(env: Env, token: string): Promise<boolean> {
   return true;
 }
 
+const PAGE = (body: string) => `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Reminders</title></head><body><main>${body}</main></body></html>`;
+
+/** One-click unsubscribe (RFC 8058: a POST from the mail client), or the confirmation form below. */
 trackingRoutes.post("/u/:token", async (c) => {
   if (!(await unsubscribe(c.env, c.req.param("token")))) throw new ApiError("resource_missing", "This link is not valid.", "token");
+  if (c.req.header("accept")?.includes("text/html")) return c.html(PAGE("<h1>No more reminders for this invoice.</h1><p>Plus de relances pour cette facture.</p>"));
   return c.body(null, 204);
 });
 
+/** A GET only asks: link scanners follow links, and must not stop a merchant's reminders. */
 trackingRoutes.get("/u/:token", async (c) => {
-  if (!(await unsubscribe(c.env, c.req.param("token")))) throw new ApiError("resource_missing", "This link is not valid.", "token");
-  return c.html("<!doctype html><html><head><meta charset=\"utf-8\"><title>Reminders stopped</title></head><body><main><h1>No more reminders for this invoice.</h1><p>Plus de relances pour cette facture.</p></main></body></html>");
+  const token = c.req.param("token");
+  if ((await verifyTrackingToken(c.env, "unsubscribe", token)) === null) throw new ApiError("resource_missing", "This link is not valid.", "token");
+  return c.html(
+    PAGE(`<h1>Stop the reminders for this invoice? / Arrêter les relances de cette facture ?</h1><form method="post" action="/t/u/${token}"><button type="submit">Stop the reminders / Arrêter les relances</button></form>`),
+  );
 });

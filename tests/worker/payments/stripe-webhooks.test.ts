@@ -254,8 +254,9 @@ describe("Stripe webhooks: failures", () => {
     expect(await getPayment(world, payment.id)).toMatchObject({ status: "failed", failure_message: "Your card has insufficient funds.", amount_unallocated: 0 });
     expect(await getInvoice(world, invoice.id)).toMatchObject({ status: "open", amount_paid: 0, processing: false });
     const events = await paymentEvents(world.merchant.key, payment.id);
-    expect(events.map((event) => event.type)).toEqual(["invoice.payment_processing", "payment.failed"]);
-    expect(events[1]!.data).toMatchObject({ reason: "Your card has insufficient funds.", invoices: [invoice.id] });
+    expect(events.map((event) => event.type)).toEqual(["invoice.payment_processing", "invoice.payment_failed", "payment.failed"]);
+    expect(events[1]).toMatchObject({ invoice: invoice.id, data: { reason: "Your card has insufficient funds.", version: expect.any(Number) } });
+    expect(events[2]!.data).toMatchObject({ reason: "Your card has insufficient funds.", invoices: [invoice.id] });
   });
 
   it("should settle the payment when the payer succeeds after a failed attempt", async () => {

@@ -192,9 +192,14 @@ describe("reminder tracking", () => {
 
   it("should pause the invoice's reminders when the unsubscribe link is used", async () => {
     const { merchant, sent: [x, y] } = await world();
+    // A GET (a person, or a link scanner) only asks; the form's POST stops the reminders.
     const page = await api(null, "GET", x.unsubscribe);
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    expect(page.text).toContain(`action="${x.unsubscribe}"`);
+    expect(await pausedOf(x.invoiceId)).toBeFalsy(); // no settings row, or not paused
+    const confirmed = await api(null, "POST", x.unsubscribe, "", { accept: "text/html", "content-type": "application/x-www-form-urlencoded" });
+    expect(confirmed.status).toBe(200);
     expect(await pausedOf(x.invoiceId)).toBe(1);
     // One-click (RFC 8058) POST works too, and again changes nothing more.
     expect((await api(null, "POST", y.unsubscribe, "List-Unsubscribe=One-Click", { "content-type": "application/x-www-form-urlencoded" })).status).toBe(204);
