@@ -37,6 +37,18 @@ app.use("*", async (c, next) => {
 app.use("/v1/*", bodyGuard);
 
 app.get("/health", (c) => c.json({ ok: true }));
+
+/** The demo pages need the dev-only routes: in production the root is a plain page pointing at the docs. */
+const PRODUCTION_HOME = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Quittance</title></head>
+<body><main><h1>Quittance</h1><p>Invoices your clients pay from your own website, and an API that tells you the moment they do.</p>
+<p><a href="/docs">API reference</a> · <a href="/openapi.json">OpenAPI</a> · <a href="/widget.js">widget.js</a></p></main></body></html>`;
+for (const path of ["/", "/index.html"]) {
+  app.get(path, async (c) => {
+    if (c.env.ENVIRONMENT === "production") return c.html(PRODUCTION_HOME);
+    const asset = await c.env.ASSETS.fetch(c.req.raw);
+    return new Response(asset.body, asset);
+  });
+}
 app.route("/v1/customers", customers);
 app.route("/v1/invoices", invoices);
 app.route("/v1/invoices", reminderRoutes);
