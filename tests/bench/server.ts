@@ -4,6 +4,7 @@
  * routes are measured, not the limiter.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer, connect } from "node:net";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -55,9 +56,31 @@ export interface ServerOptions {
   beforeStart?: (keys: MerchantKeys, target: D1Target) => void;
 }
 
+/** A TCP port nobody listens on now, chosen by the system. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port }, () => (socket.destroy(), resolve(true)));
+    socket.on("error", () => resolve(false));
+  });
+}
+
 /** Starts a fresh local server with one merchant. */
 export async function startBenchServer(port: number, options: ServerOptions = {}): Promise<BenchServer> {
   process.chdir(root);
+  // Another server on the port would answer our health check and our requests: refuse to measure it.
+  if (await portInUse(port)) throw new Error(`port ${port} is already in use: stop that server or choose another port`);
   const benchDir = join(root, ".wrangler", options.stateDir ?? "bench");
   rmSync(benchDir, { recursive: true, force: true });
   mkdirSync(benchDir, { recursive: true });

@@ -6,7 +6,7 @@
 import type { TestProject } from "vitest/node";
 import { DEMO_MERCHANT_ID } from "../../worker/dev/routes";
 import { seedDemo, type SeedResult } from "../../worker/cli/seed";
-import { startBenchServer } from "../bench/server";
+import { freePort, startBenchServer } from "../bench/server";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -18,7 +18,9 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const server = await startBenchServer(Number(process.env.E2E_PORT ?? 8797), { stateDir: "e2e", realRateLimit: true, merchantId: DEMO_MERCHANT_ID });
+  // A port of its own unless one is asked for: a server already running never gets tested by mistake.
+  const port = process.env.E2E_PORT ? Number(process.env.E2E_PORT) : await freePort();
+  const server = await startBenchServer(port, { stateDir: "e2e", realRateLimit: true, merchantId: DEMO_MERCHANT_ID });
   const seed = await seedDemo(server.base, server.keys.secret_key);
   project.provide("e2eBase", server.base);
   project.provide("e2eSecretKey", server.keys.secret_key);
