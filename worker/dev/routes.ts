@@ -55,7 +55,7 @@ devRoutes.get("/outbox", async (c) => {
   const items = results
     .map((row) => `<article><h2>${escape(row.subject)}</h2><p class="meta">To ${escape(row.to_address)} · ${escape(row.created_at)}</p><pre>${escape(row.text_body)}</pre></article>`)
     .join("");
-  return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Outbox (dev)</title><link rel="stylesheet" href="/demo.css"></head><body><main><h1>Outbox</h1><p class="hint">Reminders sent without an SMTP relay (local runs only).</p>${items || "<p>Nothing sent yet.</p>"}</main></body></html>`);
+  return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Outbox (dev)</title><link rel="stylesheet" href="/demo.css"><style>pre{white-space:pre-wrap;overflow-wrap:anywhere}</style></head><body><main><h1>Outbox</h1><p class="hint">Reminders sent without an SMTP relay (local runs only).</p>${items || "<p>Nothing sent yet.</p>"}</main></body></html>`);
 });
 
 /** Runs the reminders cron once now and reports what it did and how long it took (benchmarks). */

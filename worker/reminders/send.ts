@@ -85,7 +85,12 @@ export async function sendReminder(env: Env, ctx: { waitUntil(promise: Promise<u
   const today = utcDay(now);
   const daysLate = Math.max(0, invoice.due_date ? daysBetween(invoice.due_date, today) : 0);
   // A manual reminder takes the template of where the invoice stands: before the due date too (negative).
-  const offset = reminder.step >= 100000 ? (invoice.due_date ? daysBetween(invoice.due_date, today) : 0) : reminder.step;
+  const signedDaysLate = invoice.due_date ? daysBetween(invoice.due_date, today) : 0;
+  let offset = reminder.step >= 100000 ? signedDaysLate : reminder.step;
+  // A before-or-on-the-due-date step that only goes out once the invoice is late (held by a promise,
+  // collapsed, imported overdue) must not say "due today": it takes the first overdue step's words.
+  const firstOverdue = settings.reminders.steps.filter((step) => step.offset_days > 0).sort((a, b) => a.offset_days - b.offset_days)[0];
+  if (signedDaysLate > 0 && offset <= 0 && firstOverdue) offset = firstOverdue.offset_days;
   const template = templateFor(settings.reminders, offset, locale);
   if (template === null || customer === null) {
     await finish(db, reminder.id, "skipped", template === null ? "no template" : "customer missing");
