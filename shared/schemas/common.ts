@@ -2,20 +2,7 @@ import { z } from "zod";
 import { CURRENCIES, isCurrency, type CurrencyCode } from "../currencies";
 import { MAX_AMOUNT } from "../money";
 
-/** Id prefixes: every object id is `<prefix>_<26 base32 chars>` (130 random bits). */
-export const ID_PREFIXES = {
-  merchant: "mer",
-  customer: "cus",
-  invoice: "inv",
-  payment: "pay",
-  refund: "re",
-  event: "evt",
-  apiKey: "key",
-  webhookEndpoint: "we",
-  reminder: "rem",
-  webhookDelivery: "whd",
-} as const;
-
+/** Every object id is `<prefix>_<26 base32 chars>` (130 random bits): `cus_`, `inv_`, `pay_`, `evt_`… */
 export const idOf = (prefix: string, description: string) =>
   z
     .string()
@@ -59,8 +46,6 @@ export const CalendarDate = z
   .meta({ example: "2026-12-31" });
 
 export const Timestamp = z.string().meta({ description: "ISO 8601 UTC timestamp.", example: "2026-11-24T13:00:00.000Z" });
-
-export const Metadata = z.record(z.string().max(40), z.string().max(500)).optional();
 
 /** Query parameters shared by every list. */
 export const ListQuery = z.object({
