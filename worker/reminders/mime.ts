@@ -94,7 +94,11 @@ export function buildMimeMessage(message: EmailMessage, options: MimeOptions = {
   for (const [name, value] of Object.entries(message.headers ?? {})) {
     if (!/^[!-9;-~]+$/.test(name)) throw new MimeError(`invalid header name: ${JSON.stringify(name)}`);
     if (RESERVED_HEADERS.has(name.toLowerCase())) throw new MimeError(`header ${name} is set by the message builder`);
-    headers.push(headerLine(name, encodeUnstructured(value, name)));
+    // Extra headers are structured (List-Unsubscribe holds <URL>s that clients parse): ASCII stays as
+    // is — a long URL may exceed the 78-character soft limit, never the 998 hard one — and only text
+    // outside ASCII becomes encoded-words.
+    if (isPrintableAscii(value) && value.length > 900) throw new MimeError(`the ${name} header is too long`);
+    headers.push(headerLine(name, isPrintableAscii(value) ? value : encodeUnstructured(value, name)));
   }
   headers.push(headerLine("Content-Type", `multipart/alternative; boundary="${boundary}"`));
 
