@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { QuittanceInvoices } from "../../widget/src/quittance-invoices";
-import { button, checkbox, FakeApi, json, makeInvoice, mountWidget, part, removeWidgets, waitForView } from "./support";
+import { button, checkbox, FakeApi, json, makeInvoice, mountWidget, part, payWith, removeWidgets, waitForView } from "./support";
 
 let api: FakeApi;
 
@@ -137,5 +137,23 @@ describe("the session", () => {
     expect(invoiceCalls.map((call) => call.headers.get("authorization"))).toEqual(["Bearer cs_test_session", "Bearer cs_other_session"]);
     expect(api.streams[1]!.headers.get("authorization")).toBe("Bearer cs_other_session");
     expect(api.calls("GET /v1/client/stream").map((call) => call.signal?.aborted)).toEqual([true, false]);
+  });
+});
+
+describe("trying again when nothing is left to pay", () => {
+  it("should go back to the list when Try again is pressed after the failed payment's invoice was paid elsewhere", async () => {
+    const invoice = makeInvoice({ number: "F-AGAIN" });
+    api.invoices = [invoice];
+    api.sandboxOutcome = { status: "failed", failure_message: "Your card was declined." };
+    const element = await mountWidget();
+    await waitForView(element, "list");
+    await payWith(element, [invoice], "sandbox");
+    await waitForView(element, "paying");
+    part(element, "confirm-button")!.click();
+    await waitForView(element, "failed");
+    element.selected = new Set(); // the live update of an invoice paid elsewhere empties the selection
+    await element.updateComplete;
+    button(element, "Try again").click();
+    await waitForView(element, "list");
   });
 });

@@ -213,7 +213,8 @@ export class QuittanceInvoices extends LitElement {
   }
 
   chooseMethod(): void {
-    if (this.selection.length === 0) return;
+    // "Try again" after the invoices were paid elsewhere meanwhile: nothing left to pay, back to the list.
+    if (this.selection.length === 0) return this.backToList();
     this.method = this.config.payment_methods.length === 1 ? this.config.payment_methods[0]! : this.method;
     this.view = { kind: "method" };
   }
