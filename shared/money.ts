@@ -11,7 +11,7 @@
  * line figures, so an invoice's subtotal, tax and total always equal the sum of its parts, and the
  * per-rate breakdown (a French mandatory mention) sums to the same totals.
  */
-import { currencyExponent, type CurrencyCode } from "./currencies";
+import { currencyExponent, isCurrency, type CurrencyCode } from "./currencies";
 
 /** The largest amount (in minor units) any single figure may reach: 10^12 − 1. */
 export const MAX_AMOUNT = 999_999_999_999;
@@ -155,4 +155,17 @@ export function toDecimalString(amount: number, currency: CurrencyCode): string 
   const whole = exponent === 0 ? digits : digits.slice(0, -exponent);
   const fraction = exponent === 0 ? "" : `.${digits.slice(-exponent)}`;
   return `${negative ? "-" : ""}${whole}${fraction}`;
+}
+
+/**
+ * An amount for people, through Intl, with the currency's own decimals: "1 234,56 €" (fr) or
+ * "€1,234.56" (en) from 123456 eur. The amount goes to Intl as an exact decimal string, never a float.
+ * @example formatMoney(123456, "eur", "fr") // "1 234,56 €"
+ */
+export function formatMoney(amount: number, currency: string, locale: string): string {
+  const code = currency.toLowerCase();
+  if (!isCurrency(code)) return `${amount} ${currency.toUpperCase()}`;
+  const exponent = currencyExponent(code);
+  const format = new Intl.NumberFormat(locale, { style: "currency", currency: code.toUpperCase(), minimumFractionDigits: exponent, maximumFractionDigits: exponent });
+  return format.format(toDecimalString(amount, code) as Intl.StringNumericLiteral);
 }

@@ -2,7 +2,10 @@
  * Invoice status rules, shared by the Worker (which stores and answers them) and the widget (which
  * groups invoices by them). Time is a parameter: callers pass `today` as `YYYY-MM-DD` (UTC).
  */
-import type { InvoiceStatusValue } from "./schemas/invoices";
+
+/** Every status an invoice can have; `overdue` is derived, never stored. */
+export const INVOICE_STATUSES = ["draft", "open", "partially_paid", "paid", "void", "uncollectible"] as const;
+export type InvoiceStatusValue = (typeof INVOICE_STATUSES)[number];
 
 const DAY_MS = 86_400_000;
 
@@ -32,9 +35,20 @@ export function statusForAmounts(current: InvoiceStatusValue, total: number, amo
   return amountPaid > 0 ? "partially_paid" : "open";
 }
 
+/** The statuses in which an invoice can still receive money. */
+export const PAYABLE_STATUSES = ["open", "partially_paid"] as const satisfies readonly InvoiceStatusValue[];
+
 /** Whether money can still be received for an invoice in this status. */
 export function isPayable(status: InvoiceStatusValue): boolean {
-  return status === "open" || status === "partially_paid";
+  return (PAYABLE_STATUSES as readonly InvoiceStatusValue[]).includes(status);
+}
+
+/**
+ * Whether an invoice can still be paid: a payable status and something left to pay.
+ * @example canBePaid({ status: "partially_paid", total: 1000, amountPaid: 400 }) // true
+ */
+export function canBePaid(invoice: { status: InvoiceStatusValue; total: number; amountPaid: number }): boolean {
+  return isPayable(invoice.status) && invoice.amountPaid < invoice.total;
 }
 
 /**

@@ -19,7 +19,7 @@ import { clientStream, merchantStream } from "./realtime/routes";
 import { webhooks } from "./webhooks/routes";
 import { clientPayments } from "./payments/client-routes";
 import { providerWebhooks } from "./payments/provider-webhooks";
-import { sandboxRoutes } from "./providers/sandbox-routes";
+import { sandboxRoutes } from "./sandbox/routes";
 import { providerSettings } from "./settings/providers-routes";
 import { devRoutes } from "./dev/routes";
 import { payRoutes } from "./pay/routes";

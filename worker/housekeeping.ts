@@ -4,8 +4,9 @@
  * was lost is still delivered within a minute; re-read from their provider the payments left in
  * flight for more than 15 minutes; queue the reminders due.
  */
-import { sealChain } from "./db/chain";
 import { IDEMPOTENCY_RETENTION_HOURS } from "./db/idempotency";
+import { sealChain } from "./events/chain";
+import { publish, publishNow } from "./events/publish";
 import { reconcilePayments } from "./payments/reconcile";
 import { runReminders } from "./reminders/run";
 
@@ -19,8 +20,8 @@ export async function runHousekeeping(env: Env, now: Date, ctx: { waitUntil(prom
     env.DB.prepare("SELECT DISTINCT merchant_id FROM webhook_endpoints WHERE status = 'active'"),
   ]);
   for (const { merchant_id } of unsealed!.results) await sealChain(env.DB, merchant_id);
-  await Promise.all(withEndpoints!.results.map(({ merchant_id }) => env.HUB.getByName(merchant_id).notify(merchant_id)));
-  await reconcilePayments(env, ctx, now, "");
+  await Promise.all(withEndpoints!.results.map(({ merchant_id }) => publishNow(env, merchant_id)));
+  for (const moved of await reconcilePayments(env, now, "")) publish(ctx, env, moved);
   await runReminders(env, now);
 }
 

@@ -3,6 +3,7 @@ import { app } from "./app";
 import { runHousekeeping } from "./housekeeping";
 import type { DeliveryMessage } from "./webhooks/fan-out";
 import { deliver } from "./webhooks/deliver";
+import { publish } from "./events/publish";
 import { sendReminder, type ReminderMessage } from "./reminders/send";
 
 export { MerchantHub } from "./realtime/hub";
@@ -29,7 +30,8 @@ export default {
     await Promise.all(
       batch.messages.map(async (message) => {
         try {
-          await deliver(env, ctx, message.body as DeliveryMessage);
+          const { moved } = await deliver(env, message.body as DeliveryMessage);
+          publish(ctx, env, moved);
           message.ack();
         } catch (error) {
           console.error("webhook delivery failed", error);

@@ -3,9 +3,10 @@ import { MAX_AMOUNT, MAX_QUANTITY, MAX_TAX_RATE_BP, quantityToMilli } from "../m
 import { LateFeePolicySchema } from "./late-fees";
 import { Amount, CalendarDate, Currency, CurrencyOut, idOf, ListQuery, OnlineMethod, Timestamp } from "./common";
 
-export const INVOICE_STATUSES = ["draft", "open", "partially_paid", "paid", "void", "uncollectible"] as const;
+import { INVOICE_STATUSES, type InvoiceStatusValue } from "../status";
+
+export { INVOICE_STATUSES, type InvoiceStatusValue };
 export const InvoiceStatus = z.enum(INVOICE_STATUSES);
-export type InvoiceStatusValue = z.infer<typeof InvoiceStatus>;
 
 export const LineCreate = z.strictObject({
   description: z.string().trim().min(1).max(500),

@@ -2,7 +2,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../worker/index";
-import { appendEvent } from "../../worker/db/events";
+import { appendEvent } from "../../worker/events/log";
 import { createCustomer, createMerchant } from "./helpers";
 
 async function runCron(at: Date): Promise<void> {

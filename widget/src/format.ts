@@ -2,17 +2,7 @@
  * Money and dates for people, through Intl. Amounts arrive as integer minor units; they are turned
  * into an exact decimal string (never a float) and formatted with the currency's own decimals.
  */
-import { currencyExponent, isCurrency } from "../../shared/currencies";
-import { toDecimalString } from "../../shared/money";
-
-/** "1 234,56 €" (fr) or "€1,234.56" (en) from 123456 eur. */
-export function formatMoney(amount: number, currency: string, locale: string): string {
-  const code = currency.toLowerCase();
-  if (!isCurrency(code)) return `${amount} ${currency.toUpperCase()}`;
-  const exponent = currencyExponent(code);
-  const format = new Intl.NumberFormat(locale, { style: "currency", currency: code.toUpperCase(), minimumFractionDigits: exponent, maximumFractionDigits: exponent });
-  return format.format(toDecimalString(amount, code) as Intl.StringNumericLiteral);
-}
+export { formatMoney } from "../../shared/money";
 
 /** A calendar date (YYYY-MM-DD) in the reader's language, without time-zone drift. */
 export function formatDate(day: string, locale: string): string {

@@ -8,6 +8,7 @@
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../lib/types";
+import { originAllowed } from "./queries";
 
 const ALLOWED_HEADERS = "authorization, content-type, idempotency-key, last-event-id";
 
@@ -17,19 +18,12 @@ function crossOrigin(request: Request): string | null {
   return origin;
 }
 
-async function allowedBy(db: D1Database, origin: string, merchantId?: string): Promise<boolean> {
-  const row = merchantId === undefined
-    ? await db.prepare("SELECT 1 FROM merchant_origins WHERE origin = ? LIMIT 1").bind(origin).first()
-    : await db.prepare("SELECT 1 FROM merchant_origins WHERE origin = ? AND merchant_id = ?").bind(origin, merchantId).first();
-  return row !== null;
-}
-
 /** Answers preflights and adds CORS headers to responses for allowed origins. Mount first. */
 export const clientCors = createMiddleware<AppEnv>(async (c, next) => {
   const origin = crossOrigin(c.req.raw);
   if (origin === null) return next();
   if (c.req.method === "OPTIONS") {
-    if (!(await allowedBy(c.env.DB, origin))) {
+    if (!(await originAllowed(c.env.DB, origin))) {
       throw new ApiError("origin_not_allowed", `Origin ${origin} is not allowed; add it to settings.allowed_origins.`, "Origin");
     }
     return c.body(null, 204, {
@@ -42,7 +36,7 @@ export const clientCors = createMiddleware<AppEnv>(async (c, next) => {
   }
   await next();
   const caller = c.get("caller") as AppEnv["Variables"]["caller"] | undefined;
-  if (await allowedBy(c.env.DB, origin, caller?.merchantId)) {
+  if (await originAllowed(c.env.DB, origin, caller?.merchantId)) {
     c.res.headers.set("access-control-allow-origin", origin);
     c.res.headers.set("access-control-expose-headers", "etag, retry-after, request-id");
   }
@@ -52,7 +46,7 @@ export const clientCors = createMiddleware<AppEnv>(async (c, next) => {
 /** After authentication: refuses a cross-origin call from an origin the session's merchant does not allow. */
 export const requireAllowedOrigin = createMiddleware<AppEnv>(async (c, next) => {
   const origin = crossOrigin(c.req.raw);
-  if (origin !== null && !(await allowedBy(c.env.DB, origin, c.get("caller").merchantId))) {
+  if (origin !== null && !(await originAllowed(c.env.DB, origin, c.get("caller").merchantId))) {
     throw new ApiError("origin_not_allowed", `Origin ${origin} is not allowed for this merchant; add it to settings.allowed_origins.`, "Origin");
   }
   await next();

@@ -7,6 +7,7 @@ import { createMiddleware } from "hono/factory";
 import { ApiError } from "../errors";
 import { sha256Hex } from "../lib/crypto";
 import type { AppEnv } from "../lib/types";
+import { findClientSession, findSecretKey } from "./queries";
 
 const RATE_LIMIT_PERIOD_SECONDS = 10;
 
@@ -47,11 +48,7 @@ export function requireSecretKey(access: "read" | "write") {
       throw new ApiError("wrong_key_type", "This endpoint needs a secret key (sk_…).", "Authorization");
     }
     if (!token.startsWith("sk_")) await refuseBadCredential(c.env, c.req.raw, "Unknown API key.");
-    const row = await c.env.DB.prepare(
-      "SELECT id, merchant_id, scope FROM api_keys WHERE key_hash = ? AND kind = 'secret' AND revoked_at IS NULL",
-    )
-      .bind(await sha256Hex(token))
-      .first<{ id: string; merchant_id: string; scope: "full" | "read_only" }>();
+    const row = await findSecretKey(c.env.DB, await sha256Hex(token));
     if (row === null) return refuseBadCredential(c.env, c.req.raw, "Unknown or revoked API key.");
     await enforceRateLimit(c.env, row.id);
     if (access === "write" && row.scope !== "full") {
@@ -72,11 +69,7 @@ export const requireClientSession = createMiddleware<AppEnv>(async (c, next) => 
     await refuseBadCredential(c.env, c.req.raw, "Unknown client session.");
   }
   const sessionHash = await sha256Hex(token);
-  const row = await c.env.DB.prepare(
-    "SELECT merchant_id, customer_id, expires_at, invoice_id FROM client_sessions WHERE token_hash = ? AND revoked_at IS NULL",
-  )
-    .bind(sessionHash)
-    .first<{ merchant_id: string; customer_id: string; expires_at: string; invoice_id: string | null }>();
+  const row = await findClientSession(c.env.DB, sessionHash);
   if (row === null) return refuseBadCredential(c.env, c.req.raw, "Unknown client session.");
   if (row.expires_at <= new Date().toISOString()) {
     throw new ApiError("session_expired", "This client session has expired; ask the merchant's server for a new one.", "Authorization");

@@ -6,8 +6,8 @@
  * it does not.
  */
 import { parseArgs } from "node:util";
-import { verifyRows, GENESIS_HASH } from "../db/chain";
-import type { EventRow } from "../db/events";
+import { verifyRows, GENESIS_HASH } from "../events/chain";
+import type { EventRow } from "../events/log";
 import { queryRows, sqlLiteral, type D1Target } from "./d1";
 
 const PAGE = 2000;

@@ -8,14 +8,15 @@ import { InvoiceSchema, InvoiceStatus } from "../../shared/schemas/invoices";
 import { ClientSessionCreate, ClientSessionSchema } from "../../shared/schemas/sessions";
 import { requireClientSession, requireSecretKey } from "../auth/middleware";
 import { clientCors, requireAllowedOrigin } from "../auth/cors";
+import { DEFAULT_SESSION_TTL_SECONDS, mintClientSession } from "../auth/sessions";
+import { findCustomer } from "../customers/queries";
 import { idempotency } from "../db/idempotency";
+import { publish } from "../events/publish";
 import { ApiError, notFound } from "../errors";
-import { newSecret, sha256Hex } from "../lib/crypto";
-import { cursorCondition } from "../lib/pagination";
+import { findInvoice, listClientInvoices } from "../invoices/queries";
+import { loadInvoice, serializeInvoices } from "../invoices/read";
 import { clientSessionSecurity, createRouter, jsonBody, jsonResponse, problemResponses, secretKeySecurity } from "../lib/router";
-import { loadInvoice, serializeInvoices } from "../invoices/routes";
-import { findInvoice, type InvoiceRow } from "../invoices/queries";
-import { recordInvoiceViewed } from "../reminders/tracking-routes";
+import { recordInvoiceViewed } from "../reminders/activity";
 
 const sessions = createRouter();
 
@@ -30,17 +31,9 @@ sessions.openapi(
   async (c) => {
     const { merchantId } = c.get("caller");
     const input = c.req.valid("json");
-    const db = c.env.DB;
-    const customer = await db.prepare("SELECT id FROM customers WHERE id = ? AND merchant_id = ?").bind(input.customer, merchantId).first();
-    if (customer === null) throw notFound("customer", input.customer, "customer");
-    const token = newSecret("cs_");
-    const now = new Date();
-    const ttl = input.expires_in ?? (Number(c.env.CLIENT_SESSION_TTL_SECONDS) || 3600);
-    const expiresAt = new Date(now.getTime() + ttl * 1000).toISOString();
-    await db
-      .prepare("INSERT INTO client_sessions (token_hash, merchant_id, customer_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?)")
-      .bind(await sha256Hex(token), merchantId, input.customer, expiresAt, now.toISOString())
-      .run();
+    if ((await findCustomer(c.env.DB, merchantId, input.customer)) === null) throw notFound("customer", input.customer, "customer");
+    const ttlSeconds = input.expires_in ?? (Number(c.env.CLIENT_SESSION_TTL_SECONDS) || DEFAULT_SESSION_TTL_SECONDS);
+    const { token, expiresAt } = await mintClientSession(c.env.DB, { merchantId, customerId: input.customer, ttlSeconds, now: new Date() });
     return c.json({ object: "client_session" as const, token, customer: input.customer, expires_at: expiresAt }, 201);
   },
 );
@@ -65,17 +58,8 @@ client.openapi(
     if (query.starting_after !== undefined && (await findInvoice(db, caller.merchantId, query.starting_after, caller.customerId)) === null) {
       throw new ApiError("parameter_invalid", `starting_after '${query.starting_after}' is not one of your invoices.`, "starting_after");
     }
-    const cursor = await cursorCondition(db, "invoices", caller.merchantId, query.starting_after);
-    const statusFilter = query.status ? " AND status = ?" : "";
     // A pay-page session sees its one invoice only.
-    const invoiceFilter = caller.invoiceId ? " AND id = ?" : "";
-    const { results } = await db
-      .prepare(
-        `SELECT * FROM invoices WHERE merchant_id = ? AND customer_id = ? AND status <> 'draft'${statusFilter}${invoiceFilter}${cursor.sql}
-         ORDER BY created_at DESC, id DESC LIMIT ?`,
-      )
-      .bind(caller.merchantId, caller.customerId, ...(query.status ? [query.status] : []), ...(caller.invoiceId ? [caller.invoiceId] : []), ...cursor.params, query.limit + 1)
-      .all<InvoiceRow>();
+    const results = await listClientInvoices(db, caller, query);
     return c.json(await serializeInvoices(db, results, query.limit, new URL(c.req.url).origin), 200);
   },
 );
@@ -94,7 +78,7 @@ client.openapi(
     const { id } = c.req.valid("param");
     if (caller.invoiceId !== null && id !== caller.invoiceId) throw notFound("invoice", id);
     const invoice = await loadInvoice(c.env.DB, caller.merchantId, id, new URL(c.req.url).origin, caller.customerId);
-    c.executionCtx.waitUntil(recordInvoiceViewed(c.env, c.executionCtx, invoice.id).catch(() => false));
+    c.executionCtx.waitUntil(recordInvoiceViewed(c.env.DB, invoice.id).then((moved) => publish(c.executionCtx, c.env, moved), () => undefined));
     return c.json(invoice, 200);
   },
 );

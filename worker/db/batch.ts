@@ -21,6 +21,15 @@ export function guard(db: D1Database, condition: string, ...params: unknown[]): 
   return db.prepare(`INSERT INTO batch_guard (reason) SELECT 'refused' WHERE NOT (${condition})`).bind(...params);
 }
 
+/**
+ * The guard every read-then-write uses: the row is still at the version read. Every change of a
+ * versioned row (invoices, payments) bumps `version`, so any concurrent change refuses the batch.
+ * @example versionGuard(db, "invoices", invoice)
+ */
+export function versionGuard(db: D1Database, table: "invoices" | "payments", row: { id: string; version: number }): D1PreparedStatement {
+  return guard(db, `EXISTS (SELECT 1 FROM ${table} WHERE id = ? AND version = ?)`, row.id, row.version);
+}
+
 /** Runs statements as one transaction, turning constraint failures into typed errors. */
 export async function runBatch(db: D1Database, statements: D1PreparedStatement[]): Promise<D1Result[]> {
   try {

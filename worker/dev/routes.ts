@@ -4,9 +4,12 @@
  * stream for the merchant page.
  */
 import { Hono } from "hono";
-import { sha256Hex, newSecret } from "../lib/crypto";
+import { DEFAULT_SESSION_TTL_SECONDS, mintClientSession } from "../auth/sessions";
+import { findCustomerByExternalId } from "../customers/queries";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../lib/types";
+import { openEventStream } from "../realtime/open";
+import { listOutbox } from "../reminders/outbox";
 import { runReminders } from "../reminders/run";
 
 /** The demo merchant has a fixed id so `npm start` seeds it once. */
@@ -21,35 +24,19 @@ devRoutes.use("*", async (c, next) => {
 });
 
 devRoutes.post("/session", async (c) => {
-  const customer = await c.env.DB.prepare("SELECT id FROM customers WHERE merchant_id = ? AND external_id = ?")
-    .bind(DEMO_MERCHANT_ID, DEMO_CUSTOMER_EXTERNAL_ID)
-    .first<{ id: string }>();
+  const customer = await findCustomerByExternalId(c.env.DB, DEMO_MERCHANT_ID, DEMO_CUSTOMER_EXTERNAL_ID);
   if (customer === null) throw new ApiError("resource_missing", "The demo is not seeded: run npm start.");
-  const token = newSecret("cs_");
-  const now = new Date();
-  const expiresAt = new Date(now.getTime() + 3600_000).toISOString();
-  await c.env.DB.prepare("INSERT INTO client_sessions (token_hash, merchant_id, customer_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?)")
-    .bind(await sha256Hex(token), DEMO_MERCHANT_ID, customer.id, expiresAt, now.toISOString())
-    .run();
+  const { token, expiresAt } = await mintClientSession(c.env.DB, { merchantId: DEMO_MERCHANT_ID, customerId: customer.id, ttlSeconds: DEFAULT_SESSION_TTL_SECONDS, now: new Date() });
   return c.json({ token, expires_at: expiresAt });
 });
 
-devRoutes.get("/events/stream", async (c) => {
-  const hub = c.env.HUB.getByName(DEMO_MERCHANT_ID);
-  return hub.openStream({ merchantId: DEMO_MERCHANT_ID, audience: { kind: "merchant" }, afterSeq: null, expiresAt: null, keyId: null, sessionHash: null }) as unknown as Response;
-});
-
-interface OutboxRow {
-  to_address: string;
-  subject: string;
-  text_body: string;
-  html_body: string;
-  created_at: string;
-}
+devRoutes.get("/events/stream", (c) =>
+  openEventStream(c.env, { merchantId: DEMO_MERCHANT_ID, audience: { kind: "merchant" }, afterSeq: null, expiresAt: null, keyId: null, sessionHash: null }),
+);
 
 /** The local outbox: reminders sent without an SMTP relay, newest first. */
 devRoutes.get("/outbox", async (c) => {
-  const { results } = await c.env.DB.prepare("SELECT to_address, subject, text_body, html_body, created_at FROM outbox_messages ORDER BY created_at DESC LIMIT 50").all<OutboxRow>();
+  const results = await listOutbox(c.env.DB, 50);
   if (c.req.header("accept")?.includes("application/json")) return c.json({ data: results });
   const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
   const items = results

@@ -2,8 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { EventListQuery, EventSchema } from "../../shared/schemas/events";
 import { listOf } from "../../shared/schemas/common";
 import { requireSecretKey } from "../auth/middleware";
-import { sealChain, verifyChain } from "../db/chain";
-import { eventId, seqOfEventId, serializeEvent, type EventRow } from "../db/events";
+import { sealChain, verifyChain } from "./chain";
+import { eventId, seqOfEventId, serializeEvent } from "./log";
+import { listEvents } from "./queries";
 import { ApiError } from "../errors";
 import { createRouter, jsonResponse, problemResponses, secretKeySecurity } from "../lib/router";
 
@@ -26,15 +27,7 @@ events.openapi(
       if (seq === null) throw new ApiError("parameter_invalid", "after must be an event id (evt_…).", "after");
       afterSeq = seq;
     }
-    const filters: string[] = [];
-    const params: string[] = [];
-    if (query.type) (filters.push(" AND type = ?"), params.push(query.type));
-    if (query.invoice) (filters.push(" AND invoice_id = ?"), params.push(query.invoice));
-    const { results } = await c.env.DB.prepare(
-      `SELECT * FROM events WHERE merchant_id = ? AND seq > ?${filters.join("")} ORDER BY seq LIMIT ?`,
-    )
-      .bind(merchantId, afterSeq, ...params, query.limit + 1)
-      .all<EventRow>();
+    const results = await listEvents(c.env.DB, merchantId, { afterSeq, type: query.type, invoice: query.invoice, limit: query.limit });
     const hasMore = results.length > query.limit;
     const kept = hasMore ? results.slice(0, query.limit) : results;
     const last = kept[kept.length - 1];

@@ -9,7 +9,8 @@
 import type { InvoiceStatusBody } from "../../shared/schemas/invoices";
 import { utcDay } from "../../shared/status";
 import { notFound } from "../errors";
-import { statusOf, type InvoiceRow } from "./queries";
+import { waitForInvoiceEvent } from "../realtime/open";
+import { findInvoiceWithLastEvent, statusOf } from "./queries";
 
 export function etagOf(status: InvoiceStatusBody): string {
   return `"v${status.version}-d${status.days_overdue}"`;
@@ -27,11 +28,7 @@ function matches(header: string | undefined, etag: string): boolean {
 }
 
 async function readStatus(db: D1Database, merchantId: string, invoiceId: string, withEventSeq: boolean): Promise<{ status: InvoiceStatusBody; lastEventSeq: number }> {
-  const lastEventSeq = withEventSeq ? "(SELECT coalesce(max(seq), 0) FROM events WHERE invoice_id = i.id)" : "0";
-  const row = await db
-    .prepare(`SELECT i.*, ${lastEventSeq} AS last_event_seq FROM invoices i WHERE i.id = ? AND i.merchant_id = ?`)
-    .bind(invoiceId, merchantId)
-    .first<InvoiceRow & { last_event_seq: number }>();
+  const row = await findInvoiceWithLastEvent(db, merchantId, invoiceId, withEventSeq);
   if (row === null) throw notFound("invoice", invoiceId);
   return { status: statusOf(row, utcDay(new Date())), lastEventSeq: row.last_event_seq };
 }
@@ -45,9 +42,8 @@ export async function waitForStatus(
   let { status, lastEventSeq } = await readStatus(env.DB, merchantId, invoiceId, options.waitSeconds > 0);
   const known = options.knownVersion ?? versionInEtag(options.ifNoneMatch) ?? status.version;
   const deadline = Date.now() + options.waitSeconds * 1000;
-  const hub = env.HUB.getByName(merchantId);
   while (status.version === known && Date.now() < deadline && !options.signal.aborted) {
-    const changed = await hub.waitForInvoice(merchantId, invoiceId, lastEventSeq, deadline - Date.now());
+    const changed = await waitForInvoiceEvent(env, merchantId, invoiceId, lastEventSeq, deadline - Date.now());
     // Read again even on a timeout: a change without an event of its own must not be answered stale.
     ({ status, lastEventSeq } = await readStatus(env.DB, merchantId, invoiceId, true));
     if (!changed) break;

@@ -4,7 +4,10 @@ import { breakdownByTaxRate, milliToQuantity } from "../../shared/money";
 import type { Invoice, InvoiceStatusBody, InvoiceStatusValue, TermsValue } from "../../shared/schemas/invoices";
 import type { z } from "zod";
 import type { OnlineMethod } from "../../shared/schemas/common";
-import { overdueOf } from "../../shared/status";
+import { overdueOf, utcDay } from "../../shared/status";
+import type { InvoiceListQuery } from "../../shared/schemas/invoices";
+import { payableSql } from "../db/sql";
+import { cursorCondition } from "../lib/pagination";
 import { accruedLateFees, DEFAULT_LATE_FEE_POLICY, type LateFeePolicy } from "../../shared/late-fees";
 
 export interface InvoiceRow {
@@ -64,6 +67,57 @@ export function findInvoice(db: D1Database, merchantId: string, invoiceId: strin
     .prepare("SELECT * FROM invoices WHERE id = ? AND merchant_id = ? AND customer_id = ? AND status <> 'draft'")
     .bind(invoiceId, merchantId, customerId)
     .first<InvoiceRow>();
+}
+
+/** A page of a merchant's invoices, newest first, filtered as the list endpoint allows (`limit + 1` rows). */
+export async function listInvoices(db: D1Database, merchantId: string, query: z.infer<typeof InvoiceListQuery>, now: Date): Promise<InvoiceRow[]> {
+  const where: string[] = ["merchant_id = ?"];
+  const params: (string | number)[] = [merchantId];
+  if (query.status) (where.push("status = ?"), params.push(query.status));
+  if (query.customer) (where.push("customer_id = ?"), params.push(query.customer));
+  if (query.due_before) (where.push("due_date < ?"), params.push(query.due_before));
+  if (query.due_after) (where.push("due_date > ?"), params.push(query.due_after));
+  if (query.overdue === "true") {
+    where.push(`${payableSql()} AND amount_paid < total AND due_date < ?`);
+    params.push(utcDay(now));
+  } else if (query.overdue === "false") {
+    where.push(`NOT (${payableSql()} AND amount_paid < total AND due_date IS NOT NULL AND due_date < ?)`);
+    params.push(utcDay(now));
+  }
+  const cursor = await cursorCondition(db, "invoices", merchantId, query.starting_after);
+  const { results } = await db
+    .prepare(`SELECT * FROM invoices WHERE ${where.join(" AND ")}${cursor.sql} ORDER BY created_at DESC, id DESC LIMIT ?`)
+    .bind(...params, ...cursor.params, query.limit + 1)
+    .all<InvoiceRow>();
+  return results;
+}
+
+/** A page of a customer's issued invoices (one invoice only for a pay-page session), newest first. */
+export async function listClientInvoices(
+  db: D1Database,
+  scope: { merchantId: string; customerId: string; invoiceId: string | null },
+  query: { status?: InvoiceStatusValue | undefined; starting_after?: string | undefined; limit: number },
+): Promise<InvoiceRow[]> {
+  const cursor = await cursorCondition(db, "invoices", scope.merchantId, query.starting_after);
+  const statusFilter = query.status ? " AND status = ?" : "";
+  const invoiceFilter = scope.invoiceId ? " AND id = ?" : "";
+  const { results } = await db
+    .prepare(
+      `SELECT * FROM invoices WHERE merchant_id = ? AND customer_id = ? AND status <> 'draft'${statusFilter}${invoiceFilter}${cursor.sql}
+       ORDER BY created_at DESC, id DESC LIMIT ?`,
+    )
+    .bind(scope.merchantId, scope.customerId, ...(query.status ? [query.status] : []), ...(scope.invoiceId ? [scope.invoiceId] : []), ...cursor.params, query.limit + 1)
+    .all<InvoiceRow>();
+  return results;
+}
+
+/** An invoice with the seq of its latest event (0 when not asked: the long-poll needs it, a plain read does not). */
+export function findInvoiceWithLastEvent(db: D1Database, merchantId: string, invoiceId: string, withEventSeq: boolean) {
+  const lastEventSeq = withEventSeq ? "(SELECT coalesce(max(seq), 0) FROM events WHERE invoice_id = i.id)" : "0";
+  return db
+    .prepare(`SELECT i.*, ${lastEventSeq} AS last_event_seq FROM invoices i WHERE i.id = ? AND i.merchant_id = ?`)
+    .bind(invoiceId, merchantId)
+    .first<InvoiceRow & { last_event_seq: number }>();
 }
 
 /** Lines and payments of several invoices in one round trip. */

@@ -3,11 +3,11 @@ import { AmountOutOfRangeError, computeInvoiceAmounts, quantityToMilli } from ".
 import type { InvoiceCreateInput, InvoiceUpdateInput } from "../../shared/schemas/invoices";
 import type { Settings } from "../../shared/schemas/settings";
 import { addDays, utcDay } from "../../shared/status";
-import { guard, runBatch, withRetries } from "../db/batch";
-import { appendInvoiceEvent } from "../db/events";
+import { runBatch, versionGuard, withRetries } from "../db/batch";
+import { appendInvoiceEvent, type LogMoved } from "../events/log";
 import { ApiError, notFound } from "../errors";
 import { newId, randomBase32 } from "../lib/crypto";
-import { getSettings } from "../settings/queries";
+import { getSettings } from "../db/settings";
 import { issueStatements } from "./numbering";
 import { offsetsOf, scheduleInvoiceStatements } from "../reminders/schedule";
 import { findInvoice, type InvoiceRow } from "./queries";
@@ -69,8 +69,8 @@ function dueDateAtIssue(row: Pick<InvoiceRow, "due_date" | "net_days">, settings
   return { dueDate: addDays(utcDay(now), netDays), netDays };
 }
 
-/** Creates a draft (and issues it in the same batch when `issue` is true). Returns the id. */
-export async function createInvoice(db: D1Database, merchantId: string, input: InvoiceCreateInput, now: Date): Promise<string> {
+/** Creates a draft (and issues it in the same batch when `issue` is true). Returns its id and the log it moved. */
+export async function createInvoice(db: D1Database, merchantId: string, input: InvoiceCreateInput, now: Date): Promise<LogMoved & { invoiceId: string }> {
   await requireCustomer(db, merchantId, input.customer);
   const { settings } = await getSettings(db, merchantId);
   checkMethods(input.payment_methods, settings);
@@ -115,7 +115,7 @@ export async function createInvoice(db: D1Database, merchantId: string, input: I
     );
   }
   await runBatch(db, statements);
-  return id;
+  return { merchantId, invoiceId: id };
 }
 
 async function requireInvoice(db: D1Database, merchantId: string, invoiceId: string): Promise<InvoiceRow> {
@@ -124,18 +124,15 @@ async function requireInvoice(db: D1Database, merchantId: string, invoiceId: str
   return row;
 }
 
-const stillAt = (db: D1Database, row: InvoiceRow) =>
-  guard(db, "EXISTS (SELECT 1 FROM invoices WHERE id = ? AND version = ?)", row.id, row.version);
-
 /** Changes a draft. An issued invoice answers 409 invoice_immutable. */
-export async function updateDraft(db: D1Database, merchantId: string, invoiceId: string, input: InvoiceUpdateInput, now: Date): Promise<void> {
+export async function updateDraft(db: D1Database, merchantId: string, invoiceId: string, input: InvoiceUpdateInput, now: Date): Promise<LogMoved> {
   await withRetries(async () => {
     const row = await requireInvoice(db, merchantId, invoiceId);
     if (row.status !== "draft") throw new ApiError("invoice_immutable", `Invoice ${row.number} is issued: its content cannot change. Void it or issue a credit note.`);
     if (input.customer !== undefined) await requireCustomer(db, merchantId, input.customer);
     const { settings } = await getSettings(db, merchantId);
     checkMethods(input.payment_methods, settings);
-    const statements = [stillAt(db, row)];
+    const statements = [versionGuard(db, "invoices", row)];
     const dueDate = input.due_date !== undefined ? input.due_date : input.net_days != null ? null : row.due_date;
     const netDays = input.net_days !== undefined ? input.net_days : input.due_date ? null : row.net_days;
     const terms = input.terms === undefined ? row.terms : JSON.stringify({ ...JSON.parse(row.terms), ...input.terms });
@@ -161,26 +158,28 @@ export async function updateDraft(db: D1Database, merchantId: string, invoiceId:
     statements.push(appendInvoiceEvent(db, { type: "invoice.updated", invoiceId: row.id, now }));
     await runBatch(db, statements);
   });
+  return { merchantId };
 }
 
 /** Issues a draft: number assigned, due date fixed, immutable from then on. */
-export async function issueInvoice(db: D1Database, merchantId: string, invoiceId: string, now: Date): Promise<void> {
+export async function issueInvoice(db: D1Database, merchantId: string, invoiceId: string, now: Date): Promise<LogMoved> {
   await withRetries(async () => {
     const row = await requireInvoice(db, merchantId, invoiceId);
     if (row.status !== "draft") throw new ApiError("invoice_not_draft", `Invoice ${row.number} is already issued.`);
     const { settings } = await getSettings(db, merchantId);
     const { dueDate, netDays } = dueDateAtIssue(row, settings, now);
     await runBatch(db, [
-      stillAt(db, row),
+      versionGuard(db, "invoices", row),
       ...issueStatements(db, { merchantId, invoiceId, format: settings.numbering.format, now, dueDate, netDays }),
       appendInvoiceEvent(db, { type: "invoice.issued", invoiceId, now }),
       ...scheduleInvoiceStatements(db, merchantId, invoiceId, dueDate, offsetsOf(settings.reminders, null), now),
     ]);
   });
+  return { merchantId };
 }
 
 /** Voids an open invoice on which nothing was paid. */
-export async function voidInvoice(db: D1Database, merchantId: string, invoiceId: string, now: Date): Promise<void> {
+export async function voidInvoice(db: D1Database, merchantId: string, invoiceId: string, now: Date): Promise<LogMoved> {
   await withRetries(async () => {
     const row = await requireInvoice(db, merchantId, invoiceId);
     if (row.status === "draft" || row.status === "void" || row.status === "uncollectible") {
@@ -191,9 +190,10 @@ export async function voidInvoice(db: D1Database, merchantId: string, invoiceId:
     }
     const at = now.toISOString();
     await runBatch(db, [
-      stillAt(db, row),
+      versionGuard(db, "invoices", row),
       db.prepare("UPDATE invoices SET status = 'void', voided_at = ?, updated_at = ?, version = version + 1 WHERE id = ?").bind(at, at, row.id),
       appendInvoiceEvent(db, { type: "invoice.voided", invoiceId, now }),
     ]);
   });
+  return { merchantId };
 }

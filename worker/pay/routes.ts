@@ -7,20 +7,21 @@ import { Hono } from "hono";
 import { html, raw } from "hono/html";
 import { toDecimalString } from "../../shared/money";
 import { formatDay } from "./print-format";
-import { ApiError } from "../errors";
-import { newSecret, sha256Hex } from "../lib/crypto";
-import type { AppEnv } from "../lib/types";
-import type { InvoiceRow, LineRow } from "../invoices/queries";
-import { getSettings } from "../settings/queries";
 import { breakdownByTaxRate } from "../../shared/money";
-import { recordInvoiceViewed } from "../reminders/tracking-routes";
+import { DEFAULT_SESSION_TTL_SECONDS, mintClientSession } from "../auth/sessions";
+import { getSettings } from "../db/settings";
+import { publish } from "../events/publish";
+import { ApiError } from "../errors";
+import type { InvoiceRow } from "../invoices/queries";
+import type { AppEnv } from "../lib/types";
+import { recordInvoiceViewed } from "../reminders/activity";
+import { findCustomer } from "../customers/queries";
+import { findByHostedToken, linesOf } from "./queries";
 
 const PAGE_CSP = "default-src 'self'; script-src 'self' https://js.stripe.com https://www.paypal.com; frame-src https://js.stripe.com https://hooks.stripe.com https://www.paypal.com https://www.sandbox.paypal.com; connect-src 'self' https://api.stripe.com https://www.paypal.com https://www.sandbox.paypal.com; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'";
 
 async function findByToken(db: D1Database, token: string): Promise<InvoiceRow> {
-  const invoice = /^[0-9a-z]{32}$/.test(token)
-    ? await db.prepare("SELECT * FROM invoices WHERE hosted_token = ? AND status <> 'draft'").bind(token).first<InvoiceRow>()
-    : null;
+  const invoice = await findByHostedToken(db, token);
   if (invoice === null) throw new ApiError("resource_missing", "This payment link is not valid.", "token");
   return invoice;
 }
@@ -29,16 +30,14 @@ export const payRoutes = new Hono<AppEnv>();
 
 payRoutes.get("/:token", async (c) => {
   const invoice = await findByToken(c.env.DB, c.req.param("token"));
-  const customer = await c.env.DB.prepare("SELECT name, locale FROM customers WHERE id = ?").bind(invoice.customer_id).first<{ name: string; locale: string | null }>();
+  const customer = await findCustomer(c.env.DB, invoice.merchant_id, invoice.customer_id);
   const { settings } = await getSettings(c.env.DB, invoice.merchant_id);
-  const token = newSecret("cs_");
-  const now = new Date();
   // The session reaches this one invoice only (a forwarded or scanned link opens nothing else).
-  await c.env.DB.prepare("INSERT INTO client_sessions (token_hash, merchant_id, customer_id, invoice_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-    .bind(await sha256Hex(token), invoice.merchant_id, invoice.customer_id, invoice.id, new Date(now.getTime() + 3600_000).toISOString(), now.toISOString())
-    .run();
-  c.executionCtx.waitUntil(recordInvoiceViewed(c.env, c.executionCtx, invoice.id).catch(() => false));
-  const lang = customer?.locale?.startsWith("fr") ? "fr" : "en";
+  const { token } = await mintClientSession(c.env.DB, {
+    merchantId: invoice.merchant_id, customerId: invoice.customer_id, invoiceId: invoice.id, ttlSeconds: DEFAULT_SESSION_TTL_SECONDS, now: new Date(),
+  });
+  c.executionCtx.waitUntil(recordInvoiceViewed(c.env.DB, invoice.id).then((moved) => publish(c.executionCtx, c.env, moved), () => undefined));
+  const lang = customer?.["locale"]?.startsWith("fr") ? "fr" : "en";
   c.header("content-security-policy", PAGE_CSP);
   c.header("referrer-policy", "no-referrer");
   c.header("cache-control", "no-store");
@@ -53,7 +52,7 @@ payRoutes.get("/:token", async (c) => {
 </head>
 <body>
   <main>
-    <header><h1>${settings.seller.legal_name ?? ""}</h1><p>${customer?.name ?? ""}</p></header>
+    <header><h1>${settings.seller.legal_name ?? ""}</h1><p>${customer?.["name"] ?? ""}</p></header>
     <quittance-invoices session="${token}" invoice="${invoice.id}" lang="${lang}"></quittance-invoices>
   </main>
   <script type="module" src="/widget.js"></script>
@@ -63,12 +62,7 @@ payRoutes.get("/:token", async (c) => {
 
 payRoutes.get("/:token/print", async (c) => {
   const invoice = await findByToken(c.env.DB, c.req.param("token"));
-  const [customer, linesResult, { settings }] = await Promise.all([
-    c.env.DB.prepare("SELECT * FROM customers WHERE id = ?").bind(invoice.customer_id).first<Record<string, string | null>>(),
-    c.env.DB.prepare("SELECT * FROM invoice_lines WHERE invoice_id = ? ORDER BY position").bind(invoice.id).all<LineRow>(),
-    getSettings(c.env.DB, invoice.merchant_id),
-  ]);
-  const lines = linesResult.results;
+  const [customer, lines, { settings }] = await Promise.all([findCustomer(c.env.DB, invoice.merchant_id, invoice.customer_id), linesOf(c.env.DB, invoice.id), getSettings(c.env.DB, invoice.merchant_id)]);
   const money = (amount: number) => `${toDecimalString(amount, invoice.currency).replace(".", ",")} ${invoice.currency.toUpperCase()}`;
   const seller = settings.seller;
   const address = (value: string | null | undefined) => {

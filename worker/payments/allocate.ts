@@ -5,17 +5,14 @@
  * same invoice can never overpay it (the database's CHECK on amount_paid is the last line).
  */
 import type { PaymentCreateInput } from "../../shared/schemas/payments";
-import { utcDay } from "../../shared/status";
-import { guard, runBatch, withRetries } from "../db/batch";
-import { appendEvent, appendInvoiceEvent } from "../db/events";
+import { isPayable, utcDay } from "../../shared/status";
+import { runBatch, versionGuard, withRetries } from "../db/batch";
+import { appendEvent, appendInvoiceEvent, type LogMoved } from "../events/log";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/crypto";
 import type { InvoiceRow } from "../invoices/queries";
 import { findPayment, loadAllocations, unallocatedOf } from "./queries";
 import { setAmountPaid } from "./settle";
-
-const invoiceStill = (db: D1Database, invoice: InvoiceRow) =>
-  guard(db, "EXISTS (SELECT 1 FROM invoices WHERE id = ? AND version = ?)", invoice.id, invoice.version);
 
 /**
  * The invoices allocations name, checked: the merchant's, payable, in the payment's currency, each
@@ -48,7 +45,7 @@ async function payableInvoices(
     if (invoice.currency !== currency) {
       throw new ApiError("currency_mismatch", `Invoice ${invoice.number ?? invoice.id} is in ${invoice.currency}, the payment in ${currency}.`, `${param}.invoice`);
     }
-    if (invoice.status !== "open" && invoice.status !== "partially_paid") {
+    if (!isPayable(invoice.status)) {
       throw new ApiError("invoice_not_payable", `Invoice ${invoice.number ?? invoice.id} is ${invoice.status}: it cannot receive a payment.`, `${param}.invoice`);
     }
     if (allocation.amount > invoice.total - invoice.amount_paid) {
@@ -62,8 +59,8 @@ async function payableInvoices(
   });
 }
 
-/** Records an offline payment and allocates it. Returns the payment id. */
-export async function recordOfflinePayment(db: D1Database, merchantId: string, input: PaymentCreateInput, now: Date): Promise<string> {
+/** Records an offline payment and allocates it. Returns the payment id and the log it moved. */
+export async function recordOfflinePayment(db: D1Database, merchantId: string, input: PaymentCreateInput, now: Date): Promise<LogMoved & { paymentId: string }> {
   const allocated = input.allocations.reduce((sum, allocation) => sum + allocation.amount, 0);
   if (allocated !== input.amount) {
     throw new ApiError("allocations_do_not_match_amount", `The allocations add up to ${allocated}, the payment is ${input.amount}.`, "allocations");
@@ -73,7 +70,7 @@ export async function recordOfflinePayment(db: D1Database, merchantId: string, i
     const invoices = await payableInvoices(db, merchantId, input.allocations, input.currency, undefined);
     const at = now.toISOString();
     const statements: D1PreparedStatement[] = [
-      ...invoices.map((invoice) => invoiceStill(db, invoice)),
+      ...invoices.map((invoice) => versionGuard(db, "invoices", invoice)),
       db
         .prepare(
           `INSERT INTO payments (id, merchant_id, customer_id, method, status, amount, currency, reference, received_on, created_at, updated_at)
@@ -109,7 +106,7 @@ export async function recordOfflinePayment(db: D1Database, merchantId: string, i
     );
     await runBatch(db, statements);
   });
-  return paymentId;
+  return { merchantId, paymentId };
 }
 
 /**
@@ -122,7 +119,7 @@ export async function allocateCredit(
   paymentId: string,
   allocations: readonly { invoice: string; amount: number }[],
   now: Date,
-): Promise<void> {
+): Promise<LogMoved> {
   await withRetries(async () => {
     const payment = await findPayment(db, merchantId, paymentId);
     if (payment === null) throw notFound("payment", paymentId);
@@ -133,8 +130,8 @@ export async function allocateCredit(
     }
     const invoices = await payableInvoices(db, merchantId, allocations, payment.currency, payment.customer_id);
     const statements: D1PreparedStatement[] = [
-      guard(db, "EXISTS (SELECT 1 FROM payments WHERE id = ? AND version = ?)", payment.id, payment.version),
-      ...invoices.map((invoice) => invoiceStill(db, invoice)),
+      versionGuard(db, "payments", payment),
+      ...invoices.map((invoice) => versionGuard(db, "invoices", invoice)),
       db.prepare("UPDATE payments SET version = version + 1, updated_at = ? WHERE id = ?").bind(now.toISOString(), payment.id),
     ];
     allocations.forEach((allocation, index) => {
@@ -154,4 +151,5 @@ export async function allocateCredit(
     });
     await runBatch(db, statements);
   });
+  return { merchantId };
 }

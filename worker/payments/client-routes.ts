@@ -3,12 +3,13 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ClientPaymentCreate, ClientPaymentSchema } from "../../shared/schemas/payments";
 import { requireAllowedOrigin } from "../auth/cors";
 import { requireClientSession } from "../auth/middleware";
-import { afterAppend } from "../db/events";
 import { idempotency } from "../db/idempotency";
+import { publish } from "../events/publish";
 import { clientSessionSecurity, createRouter, jsonBody, jsonResponse, problemResponses } from "../lib/router";
 import type { AppEnv } from "../lib/types";
 import { captureClientPayment, clientPaymentView, findClientPayment, startClientPayment } from "./online";
-import { getSettings } from "../settings/queries";
+import { merchantName } from "./queries";
+import { getSettings } from "../db/settings";
 import { loadCredentials } from "../providers/credentials";
 import { sandboxAllowed } from "../providers";
 
@@ -39,7 +40,7 @@ clientPayments.openapi(
     const caller = clientOf(c.get("caller"));
     const [{ settings }, merchant, stripe, paypal] = await Promise.all([
       getSettings(c.env.DB, caller.merchantId),
-      c.env.DB.prepare("SELECT name FROM merchants WHERE id = ?").bind(caller.merchantId).first<{ name: string }>(),
+      merchantName(c.env.DB, caller.merchantId),
       loadCredentials(c.env, caller.merchantId, "stripe"),
       loadCredentials(c.env, caller.merchantId, "paypal"),
     ]);
@@ -60,9 +61,12 @@ clientPayments.openapi(
   }),
   async (c) => {
     const caller = clientOf(c.get("caller"));
-    const payment = await startClientPayment(c.env, caller, c.req.valid("json"), new URL(c.req.url).origin, new Date());
-    afterAppend(c.executionCtx, c.env, caller.merchantId);
-    return c.json(payment, 201);
+    try {
+      return c.json(await startClientPayment(c.env, caller, c.req.valid("json"), new URL(c.req.url).origin, new Date()), 201);
+    } finally {
+      // Published even when the provider refused: the payment's failure was appended too.
+      publish(c.executionCtx, c.env, { merchantId: caller.merchantId });
+    }
   },
 );
 
@@ -90,8 +94,8 @@ clientPayments.openapi(
   }),
   async (c) => {
     const caller = clientOf(c.get("caller"));
-    const payment = await captureClientPayment(c.env, caller, c.req.valid("param").id, new URL(c.req.url).origin);
-    afterAppend(c.executionCtx, c.env, caller.merchantId);
+    const { payment, moved } = await captureClientPayment(c.env, caller, c.req.valid("param").id, new URL(c.req.url).origin);
+    publish(c.executionCtx, c.env, moved);
     return c.json(payment, 200);
   },
 );

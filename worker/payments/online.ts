@@ -8,17 +8,19 @@
 import type { CurrencyCode } from "../../shared/currencies";
 import type { ClientPaymentCreate } from "../../shared/schemas/payments";
 import type { z } from "zod";
+import { canBePaid } from "../../shared/status";
 import { runBatch } from "../db/batch";
-import { appendInvoiceEvent } from "../db/events";
+import { appendInvoiceEvent, type LogMoved } from "../events/log";
 import { ApiError, notFound } from "../errors";
 import type { InvoiceRow } from "../invoices/queries";
 import { newId } from "../lib/crypto";
+import { originAllowed } from "../auth/queries";
 import { providerFor, providerOfMethod } from "../providers";
 import { checkProviderAmount } from "../providers/currency-rules";
 import type { ClientAction } from "../providers/types";
-import { getSettings } from "../settings/queries";
+import { getSettings } from "../db/settings";
 import { findPayment, loadAllocations, type PaymentRow } from "./queries";
-import { recountProcessing, settleFailed, settleSucceeded } from "./settle";
+import { recountProcessing, settleFailed, settleSucceeded, type SettleOutcome } from "./settle";
 
 type ClientPaymentInput = z.infer<typeof ClientPaymentCreate>;
 
@@ -55,11 +57,14 @@ async function allowedReturnUrl(env: Env, merchantId: string, url: string | unde
   if (url === undefined) return `${origin}/`;
   const target = new URL(url).origin;
   if (target === origin) return url;
-  const allowed = await env.DB.prepare("SELECT 1 FROM merchant_origins WHERE merchant_id = ? AND origin = ?").bind(merchantId, target).first();
-  if (allowed === null) throw new ApiError("parameter_invalid", `return_url must be on one of the merchant's allowed origins (settings.allowed_origins), not ${target}.`, "return_url");
+  if (!(await originAllowed(env.DB, target, merchantId))) throw new ApiError("parameter_invalid", `return_url must be on one of the merchant's allowed origins (settings.allowed_origins), not ${target}.`, "return_url");
   return url;
 }
 
+/**
+ * Starts a client's payment. It always appends (the invoices in flight) and, when the provider
+ * refuses, their failure too: the caller publishes whether this returns or throws.
+ */
 export async function startClientPayment(
   env: Env,
   caller: { merchantId: string; customerId: string; invoiceId: string | null },
@@ -82,7 +87,7 @@ export async function startClientPayment(
     const invoice = caller.invoiceId !== null && id !== caller.invoiceId ? undefined : byId.get(id);
     const param = `invoices[${index}]`;
     if (invoice === undefined) throw notFound("invoice", id, param);
-    if ((invoice.status !== "open" && invoice.status !== "partially_paid") || invoice.amount_paid >= invoice.total) {
+    if (!canBePaid({ status: invoice.status, total: invoice.total, amountPaid: invoice.amount_paid })) {
       throw new ApiError("invoice_not_payable", `Invoice ${invoice.number} is ${invoice.status}: nothing to pay.`, param);
     }
     const methods = invoice.payment_methods === null ? null : (JSON.parse(invoice.payment_methods) as string[]);
@@ -145,7 +150,6 @@ export async function startClientPayment(
   return clientPaymentView(db, (await findPayment(db, merchantId, paymentId))!);
 }
 
-/** PayPal: the buyer approved the order; capture it and settle with what PayPal says. */
 /** A payment of the session's customer (and, for a pay-page session, one that pays its invoice), or 404. */
 export async function findClientPayment(db: D1Database, caller: { merchantId: string; customerId: string; invoiceId: string | null }, paymentId: string): Promise<PaymentRow> {
   const payment = await findPayment(db, caller.merchantId, paymentId);
@@ -156,10 +160,12 @@ export async function findClientPayment(db: D1Database, caller: { merchantId: st
   return payment;
 }
 
-export async function captureClientPayment(env: Env, caller: { merchantId: string; customerId: string; invoiceId: string | null }, paymentId: string, origin: string): Promise<ClientPaymentView> {
+/** PayPal: the buyer approved the order; capture it and settle with what PayPal says. Answers the payment and the log it moved, if any. */
+export async function captureClientPayment(env: Env, caller: { merchantId: string; customerId: string; invoiceId: string | null }, paymentId: string, origin: string): Promise<{ payment: ClientPaymentView; moved: LogMoved | null }> {
   const db = env.DB;
   const payment = await findClientPayment(db, caller, paymentId);
   if (payment.provider !== "paypal" || payment.provider_ref === null) throw new ApiError("payment_not_capturable", "Only a PayPal payment is captured.");
+  let moved: LogMoved | null = null;
   if (payment.status === "processing" || payment.status === "failed") {
     const provider = await providerFor(env, caller.merchantId, "paypal", origin);
     let facts;
@@ -168,8 +174,10 @@ export async function captureClientPayment(env: Env, caller: { merchantId: strin
     } catch (error) {
       throw new ApiError("provider_error", `PayPal refused the capture: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (facts.state === "succeeded") await settleSucceeded(db, caller.merchantId, payment.id, { amount: facts.amountReceived, chargeRef: facts.chargeRef }, undefined, new Date());
-    else if (facts.state === "failed" || facts.state === "canceled") await settleFailed(db, caller.merchantId, payment.id, facts.failureMessage ?? "declined", undefined, new Date());
+    let outcome: SettleOutcome = "ignored";
+    if (facts.state === "succeeded") outcome = await settleSucceeded(db, caller.merchantId, payment.id, { amount: facts.amountReceived, chargeRef: facts.chargeRef }, undefined, new Date());
+    else if (facts.state === "failed" || facts.state === "canceled") outcome = await settleFailed(db, caller.merchantId, payment.id, facts.failureMessage ?? "declined", undefined, new Date());
+    moved = outcome === "applied" ? { merchantId: caller.merchantId } : null;
   }
-  return clientPaymentView(db, (await findPayment(db, caller.merchantId, paymentId))!);
+  return { payment: await clientPaymentView(db, (await findPayment(db, caller.merchantId, paymentId))!), moved };
 }

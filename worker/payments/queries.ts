@@ -1,5 +1,6 @@
 import type { CurrencyCode } from "../../shared/currencies";
 import type { Payment } from "../../shared/schemas/payments";
+import { cursorCondition } from "../lib/pagination";
 
 export interface PaymentRow {
   id: string;
@@ -48,6 +49,64 @@ export function unallocatedOf(payment: Pick<PaymentRow, "status" | "amount" | "a
 
 export function findPayment(db: D1Database, merchantId: string, paymentId: string): Promise<PaymentRow | null> {
   return db.prepare("SELECT * FROM payments WHERE id = ? AND merchant_id = ?").bind(paymentId, merchantId).first<PaymentRow>();
+}
+
+/** A provider's payment of a merchant: by our id first, else by any of the provider's refs. */
+export async function findByProviderRefs(db: D1Database, merchantId: string, provider: string, paymentId: string | null, refs: (string | null)[]): Promise<PaymentRow | null> {
+  if (paymentId !== null) {
+    const byId = await db.prepare("SELECT * FROM payments WHERE id = ? AND merchant_id = ? AND provider = ?").bind(paymentId, merchantId, provider).first<PaymentRow>();
+    if (byId !== null) return byId;
+  }
+  for (const ref of refs) {
+    if (ref === null) continue;
+    const byRef = await db
+      .prepare("SELECT * FROM payments WHERE merchant_id = ? AND provider = ? AND (provider_ref = ? OR charge_ref = ?)")
+      .bind(merchantId, provider, ref, ref)
+      .first<PaymentRow>();
+    if (byRef !== null) return byRef;
+  }
+  return null;
+}
+
+export function merchantName(db: D1Database, merchantId: string) {
+  return db.prepare("SELECT name FROM merchants WHERE id = ?").bind(merchantId).first<{ name: string }>();
+}
+
+export async function merchantExists(db: D1Database, merchantId: string): Promise<boolean> {
+  return (await db.prepare("SELECT 1 FROM merchants WHERE id = ?").bind(merchantId).first()) !== null;
+}
+
+/** A page of a merchant's payments, newest first (`limit + 1` rows). */
+export async function listPayments(db: D1Database, merchantId: string, query: { limit: number; starting_after?: string | undefined }): Promise<PaymentRow[]> {
+  const cursor = await cursorCondition(db, "payments", merchantId, query.starting_after);
+  const { results } = await db
+    .prepare(`SELECT * FROM payments WHERE merchant_id = ?${cursor.sql} ORDER BY created_at DESC, id DESC LIMIT ?`)
+    .bind(merchantId, ...cursor.params, query.limit + 1)
+    .all<PaymentRow>();
+  return results;
+}
+
+/** Payments left in flight since before `staleBefore`, oldest first (the reconciliation cron's window). */
+export async function stalePayments(db: D1Database, staleBefore: Date, limit: number): Promise<PaymentRow[]> {
+  const { results } = await db
+    .prepare("SELECT * FROM payments WHERE status IN ('pending', 'processing') AND updated_at < ? ORDER BY updated_at LIMIT ?")
+    .bind(staleBefore.toISOString(), limit)
+    .all<PaymentRow>();
+  return results;
+}
+
+/** Moves a payment to the end of the reconciliation window without changing it. */
+export async function touchInFlight(db: D1Database, paymentId: string, now: Date, statuses: readonly string[]): Promise<void> {
+  await db
+    .prepare("UPDATE payments SET updated_at = ? WHERE id = ? AND status IN (SELECT value FROM json_each(?))")
+    .bind(now.toISOString(), paymentId, JSON.stringify(statuses))
+    .run();
+}
+
+/** The total refunded (refunds only, not disputes) recorded for a payment. */
+export async function refundedTotal(db: D1Database, paymentId: string): Promise<number> {
+  const row = await db.prepare("SELECT coalesce(sum(amount), 0) AS n FROM refunds WHERE payment_id = ? AND kind = 'refund'").bind(paymentId).first<{ n: number }>();
+  return row?.n ?? 0;
 }
 
 export async function loadAllocations(db: D1Database, paymentId: string): Promise<AllocationRow[]> {

@@ -4,22 +4,20 @@
  * its provider, or that the payer abandoned for a day, is marked failed (a later success still
  * applies: state only moves forward).
  */
-import { afterAppend } from "../db/events";
+import type { LogMoved } from "../events/log";
 import { providerFor } from "../providers";
-import { reconcileWithProvider } from "./provider-webhooks";
+import { reconcileWithProvider } from "./provider-events";
+import { findPayment, stalePayments, touchInFlight } from "./queries";
 import { settleFailed } from "./settle";
-import type { PaymentRow } from "./queries";
 
 const STALE_MS = 15 * 60_000;
 const ABANDONED_MS = 24 * 3_600_000;
 const PER_RUN = 50;
 
-export async function reconcilePayments(env: Env, ctx: { waitUntil(promise: Promise<unknown>): void }, now: Date, origin: string): Promise<number> {
-  const { results } = await env.DB.prepare(
-    "SELECT * FROM payments WHERE status IN ('pending', 'processing') AND updated_at < ? ORDER BY updated_at LIMIT ?",
-  )
-    .bind(new Date(now.getTime() - STALE_MS).toISOString(), PER_RUN)
-    .all<PaymentRow>();
+/** Re-reads the payments left in flight; answers the merchants whose logs may have moved, for the cron to publish. */
+export async function reconcilePayments(env: Env, now: Date, origin: string): Promise<LogMoved[]> {
+  const results = await stalePayments(env.DB, new Date(now.getTime() - STALE_MS), PER_RUN);
+  const moved = new Set<string>();
   for (const payment of results) {
     try {
       if (payment.provider === null) continue;
@@ -28,23 +26,24 @@ export async function reconcilePayments(env: Env, ctx: { waitUntil(promise: Prom
       } else {
         const provider = await providerFor(env, payment.merchant_id, payment.provider, origin);
         await reconcileWithProvider(env.DB, payment.merchant_id, payment, provider, now);
-        const after = await env.DB.prepare("SELECT status FROM payments WHERE id = ?").bind(payment.id).first<{ status: string }>();
+        const after = await findPayment(env.DB, payment.merchant_id, payment.id);
         if (after?.status === "processing" && now.getTime() - Date.parse(payment.created_at) > ABANDONED_MS) {
           await settleFailed(env.DB, payment.merchant_id, payment.id, "abandoned by the payer", undefined, now);
         } else if (after?.status === "processing") {
-          await env.DB.prepare("UPDATE payments SET updated_at = ? WHERE id = ? AND status = 'processing'").bind(now.toISOString(), payment.id).run();
+          await touchInFlight(env.DB, payment.id, now, ["processing"]);
         }
       }
-      afterAppend(ctx, env, payment.merchant_id);
+      moved.add(payment.merchant_id);
     } catch (error) {
       console.error("reconciliation failed", payment.id, error);
       // Not at the head of the next run's window again: one unreachable provider must not stall the others.
       if (now.getTime() - Date.parse(payment.created_at) > ABANDONED_MS) {
         await settleFailed(env.DB, payment.merchant_id, payment.id, "its provider could not be asked for a day", undefined, now).catch(() => undefined);
+        moved.add(payment.merchant_id);
       } else {
-        await env.DB.prepare("UPDATE payments SET updated_at = ? WHERE id = ? AND status IN ('pending', 'processing')").bind(now.toISOString(), payment.id).run().catch(() => undefined);
+        await touchInFlight(env.DB, payment.id, now, ["pending", "processing"]).catch(() => undefined);
       }
     }
   }
-  return results.length;
+  return [...moved].map((merchantId) => ({ merchantId }));
 }

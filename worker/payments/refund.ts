@@ -5,11 +5,12 @@
  * refund webhook then finds the total already recorded and changes nothing.
  */
 import { withRetries } from "../db/batch";
+import type { LogMoved } from "../events/log";
 import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/crypto";
 import { providerFor } from "../providers";
 import { ProviderError } from "../providers/types";
-import { findPayment, loadAllocations, type PaymentRow } from "./queries";
+import { findPayment, loadAllocations, refundedTotal, type PaymentRow } from "./queries";
 import { reversePayment } from "./settle";
 
 export async function refundByMerchant(
@@ -19,7 +20,7 @@ export async function refundByMerchant(
   input: { amount?: number | undefined; reason?: string | undefined; invoice?: string | undefined },
   origin: string,
   now: Date,
-): Promise<void> {
+): Promise<LogMoved> {
   const refundId = newId("re");
   let providerRefunded: { amount: number; ref: string } | null = null;
   await withRetries(async () => {
@@ -59,6 +60,7 @@ export async function refundByMerchant(
     }
     await reversePayment(env.DB, merchantId, payment, { amount, kind: "refund", reason: input.reason ?? null, providerRef: providerRefunded?.ref ?? null, refundId, invoiceId: input.invoice }, undefined, now);
   });
+  return { merchantId };
 }
 
 /**
@@ -67,11 +69,11 @@ export async function refundByMerchant(
  * provider cannot be asked, the whole amount (a later refund webhook finds the total recorded).
  */
 async function unrecordedRefund(env: Env, merchantId: string, payment: PaymentRow, amount: number, origin: string): Promise<number> {
-  const recorded = await env.DB.prepare("SELECT coalesce(sum(amount), 0) AS n FROM refunds WHERE payment_id = ? AND kind = 'refund'").bind(payment.id).first<{ n: number }>();
+  const recorded = await refundedTotal(env.DB, payment.id);
   let missing = amount;
   try {
     const provider = await providerFor(env, merchantId, payment.provider!, origin, "id");
-    missing = (await provider.retrievePayment(payment.provider_ref!)).amountRefunded - (recorded?.n ?? 0);
+    missing = (await provider.retrievePayment(payment.provider_ref!)).amountRefunded - recorded;
   } catch (error) {
     console.error("could not re-read the refunded total", payment.id, error);
   }

@@ -2,14 +2,13 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ListQuery, listOf } from "../../shared/schemas/common";
 import { CreditAllocation, PaymentCreate, PaymentSchema, RefundCreate } from "../../shared/schemas/payments";
 import { requireSecretKey } from "../auth/middleware";
-import { afterAppend } from "../db/events";
 import { idempotency } from "../db/idempotency";
+import { publish } from "../events/publish";
 import { notFound } from "../errors";
-import { cursorCondition } from "../lib/pagination";
 import { createRouter, jsonBody, jsonResponse, problemResponses, secretKeySecurity } from "../lib/router";
 import { allocateCredit, recordOfflinePayment } from "./allocate";
 import { refundByMerchant } from "./refund";
-import { findPayment, serializePayments, type PaymentRow } from "./queries";
+import { findPayment, listPayments, serializePayments } from "./queries";
 
 const IdParam = z.object({ id: z.string().max(64).meta({ param: { name: "id", in: "path" }, example: "pay_01jf9v3k8m2q7w4x5y6z0a1b2c" }) });
 const tag = ["Payments"];
@@ -32,9 +31,9 @@ payments.openapi(
   }),
   async (c) => {
     const { merchantId } = c.get("caller");
-    const id = await recordOfflinePayment(c.env.DB, merchantId, c.req.valid("json"), new Date());
-    afterAppend(c.executionCtx, c.env, merchantId);
-    return c.json(await loadPayment(c.env.DB, merchantId, id), 201);
+    const recorded = await recordOfflinePayment(c.env.DB, merchantId, c.req.valid("json"), new Date());
+    publish(c.executionCtx, c.env, recorded);
+    return c.json(await loadPayment(c.env.DB, merchantId, recorded.paymentId), 201);
   },
 );
 
@@ -48,12 +47,7 @@ payments.openapi(
   async (c) => {
     const { merchantId } = c.get("caller");
     const query = c.req.valid("query");
-    const cursor = await cursorCondition(c.env.DB, "payments", merchantId, query.starting_after);
-    const { results } = await c.env.DB.prepare(
-      `SELECT * FROM payments WHERE merchant_id = ?${cursor.sql} ORDER BY created_at DESC, id DESC LIMIT ?`,
-    )
-      .bind(merchantId, ...cursor.params, query.limit + 1)
-      .all<PaymentRow>();
+    const results = await listPayments(c.env.DB, merchantId, query);
     const hasMore = results.length > query.limit;
     const kept = results.slice(0, query.limit);
     const data = await serializePayments(c.env.DB, kept);
@@ -82,8 +76,7 @@ payments.openapi(
   async (c) => {
     const { merchantId } = c.get("caller");
     const { id } = c.req.valid("param");
-    await refundByMerchant(c.env, merchantId, id, c.req.valid("json"), new URL(c.req.url).origin, new Date());
-    afterAppend(c.executionCtx, c.env, merchantId);
+    publish(c.executionCtx, c.env, await refundByMerchant(c.env, merchantId, id, c.req.valid("json"), new URL(c.req.url).origin, new Date()));
     return c.json(await loadPayment(c.env.DB, merchantId, id), 200);
   },
 );
@@ -99,8 +92,7 @@ payments.openapi(
   async (c) => {
     const { merchantId } = c.get("caller");
     const { id } = c.req.valid("param");
-    await allocateCredit(c.env.DB, merchantId, id, c.req.valid("json").allocations, new Date());
-    afterAppend(c.executionCtx, c.env, merchantId);
+    publish(c.executionCtx, c.env, await allocateCredit(c.env.DB, merchantId, id, c.req.valid("json").allocations, new Date()));
     return c.json(await loadPayment(c.env.DB, merchantId, id), 200);
   },
 );

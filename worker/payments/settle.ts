@@ -7,12 +7,12 @@
  * State only moves forward: pending → processing → failed → succeeded (a card payment may succeed
  * after a failed attempt; a late failure never undoes a success) → partially_refunded → refunded.
  */
-import { statusForAmounts } from "../../shared/status";
-import { guard, runBatch, withRetries } from "../db/batch";
-import { appendEvent, appendInvoiceEvent } from "../db/events";
+import { isPayable, statusForAmounts } from "../../shared/status";
+import { runBatch, versionGuard, withRetries } from "../db/batch";
+import { appendEvent, appendInvoiceEvent } from "../events/log";
 import type { InvoiceRow } from "../invoices/queries";
 import { newId } from "../lib/crypto";
-import { findPayment, loadAllocations, unallocatedOf, type AllocationRow, type PaymentRow } from "./queries";
+import { findPayment, loadAllocations, refundedTotal, unallocatedOf, type AllocationRow, type PaymentRow } from "./queries";
 
 export interface ProviderEventRef {
   provider: string;
@@ -22,10 +22,6 @@ export interface ProviderEventRef {
 
 export type SettleOutcome = "applied" | "duplicate" | "ignored";
 
-const paymentStill = (db: D1Database, payment: PaymentRow) =>
-  guard(db, "EXISTS (SELECT 1 FROM payments WHERE id = ? AND version = ?)", payment.id, payment.version);
-const invoiceStill = (db: D1Database, invoice: InvoiceRow) =>
-  guard(db, "EXISTS (SELECT 1 FROM invoices WHERE id = ? AND version = ?)", invoice.id, invoice.version);
 
 /** Records a provider event id; fails the batch (as a duplicate) if it was already recorded. */
 function recordProviderEvent(db: D1Database, merchantId: string, paymentId: string | null, event: ProviderEventRef | undefined, now: Date): D1PreparedStatement[] {
@@ -103,8 +99,8 @@ export async function settleSucceeded(
     const amount = Math.min(received.amount, payment.amount);
     const at = now.toISOString();
     const statements: D1PreparedStatement[] = [
-      paymentStill(db, payment),
-      ...[...invoices.values()].map((invoice) => invoiceStill(db, invoice)),
+      versionGuard(db, "payments", payment),
+      ...[...invoices.values()].map((invoice) => versionGuard(db, "invoices", invoice)),
       ...recordProviderEvent(db, merchantId, paymentId, event, now),
       db
         .prepare("UPDATE payments SET status = 'succeeded', amount = ?, charge_ref = coalesce(?, charge_ref), failure_message = NULL, updated_at = ?, version = version + 1 WHERE id = ?")
@@ -114,7 +110,7 @@ export async function settleSucceeded(
     const applied: { invoice: string; amount: number }[] = [];
     for (const allocation of allocations) {
       const invoice = invoices.get(allocation.invoice_id)!;
-      const payable = invoice.status === "open" || invoice.status === "partially_paid";
+      const payable = isPayable(invoice.status);
       const part = payable ? Math.min(allocation.amount, invoice.total - invoice.amount_paid, left) : 0;
       left -= part;
       if (part === 0) {
@@ -160,7 +156,7 @@ export async function settleFailed(
     }
     const planned = (await loadAllocations(db, paymentId)).filter((allocation) => allocation.applied === 0);
     return runSettlement(db, [
-      paymentStill(db, payment),
+      versionGuard(db, "payments", payment),
       ...recordProviderEvent(db, merchantId, paymentId, event, now),
       db
         .prepare("UPDATE payments SET status = 'failed', failure_message = ?, updated_at = ?, version = version + 1 WHERE id = ?")
@@ -201,8 +197,8 @@ export async function reversePayment(
   const at = now.toISOString();
   const refundId = reversal.refundId ?? newId("re");
   const statements: D1PreparedStatement[] = [
-    paymentStill(db, payment),
-    ...[...invoices.values()].map((invoice) => invoiceStill(db, invoice)),
+    versionGuard(db, "payments", payment),
+    ...[...invoices.values()].map((invoice) => versionGuard(db, "invoices", invoice)),
     ...recordProviderEvent(db, merchantId, payment.id, event, now),
     db
       .prepare("INSERT INTO refunds (id, payment_id, amount, reason, kind, provider_ref, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -249,7 +245,7 @@ export async function settleRefundedTotal(db: D1Database, merchantId: string, pa
   return withRetries(async () => {
     const payment = await findPayment(db, merchantId, paymentId);
     // Read after the payment: a refund landing in between bumps its version, and the batch's guard refuses.
-    const refunded = payment === null ? 0 : ((await db.prepare("SELECT coalesce(sum(amount), 0) AS n FROM refunds WHERE payment_id = ? AND kind = 'refund'").bind(payment.id).first<{ n: number }>())?.n ?? 0);
+    const refunded = payment === null ? 0 : await refundedTotal(db, payment.id);
     if (payment === null || totalRefunded <= refunded || (payment.status !== "succeeded" && payment.status !== "partially_refunded")) {
       return event ? recordProviderEventOnly(db, merchantId, payment?.id ?? null, event, now) : "ignored";
     }

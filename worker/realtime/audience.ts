@@ -1,4 +1,4 @@
-import type { EventRow } from "../db/events";
+import type { EventRow } from "../events/log";
 
 /** Who a stream is for: the merchant (every event) or one customer (their invoices and payments). */
 export type StreamAudience = { kind: "merchant" } | { kind: "customer"; customerId: string; invoiceId?: string | null };

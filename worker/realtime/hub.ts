@@ -9,7 +9,7 @@
  * cursor, so the replayed part and the live part can have neither a gap nor a duplicate.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { EventRow } from "../db/events";
+import type { EventRow } from "../events/log";
 import { enqueueWebhookDeliveries } from "../webhooks/fan-out";
 import { sseComment, sseControl, sseMessage, sseOpening, SSE_HEADERS } from "./sse";
 import { visibleTo, type StreamAudience } from "./audience";

@@ -6,8 +6,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireClientSession, requireSecretKey } from "../auth/middleware";
 import { clientCors, requireAllowedOrigin } from "../auth/cors";
-import { seqOfEventId } from "../db/events";
+import { seqOfEventId } from "../events/log";
 import { ApiError } from "../errors";
+import { openEventStream } from "./open";
 import { clientSessionSecurity, createRouter, problemResponses, secretKeySecurity } from "../lib/router";
 import type { AppEnv } from "../lib/types";
 import type { Context } from "hono";
@@ -42,15 +43,14 @@ merchantStream.openapi(
   async (c) => {
     const caller = c.get("caller");
     const afterSeq = resumeSeq(c, c.req.valid("query").after);
-    const hub = c.env.HUB.getByName(caller.merchantId);
-    return hub.openStream({
+    return openEventStream(c.env, {
       merchantId: caller.merchantId,
       audience: { kind: "merchant" },
       afterSeq,
       expiresAt: null,
       sessionHash: null,
       keyId: caller.kind === "secret" ? caller.keyId : null,
-    }) as unknown as Response;
+    });
   },
 );
 
@@ -68,14 +68,13 @@ clientStream.openapi(
     const caller = c.get("caller");
     if (caller.kind !== "client") throw new Error("client route without a client session");
     const afterSeq = resumeSeq(c, c.req.valid("query").after);
-    const hub = c.env.HUB.getByName(caller.merchantId);
-    return hub.openStream({
+    return openEventStream(c.env, {
       merchantId: caller.merchantId,
       audience: { kind: "customer", customerId: caller.customerId, invoiceId: caller.invoiceId },
       afterSeq,
       expiresAt: caller.expiresAt,
       sessionHash: caller.sessionHash,
       keyId: null,
-    }) as unknown as Response;
+    });
   },
 );

@@ -1,5 +1,5 @@
 /** Server-Sent Events framing (https://html.spec.whatwg.org/multipage/server-sent-events.html). */
-import { eventId, serializeEvent, type EventRow } from "../db/events";
+import { eventId, serializeEvent, type EventRow } from "../events/log";
 
 const encoder = new TextEncoder();
 

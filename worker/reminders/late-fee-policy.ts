@@ -1,26 +1,26 @@
 /** The late-fee policy an invoice follows: its own terms (snapshot at creation), else the merchant's settings. */
 import { accruedLateFees, type CustomerType, type LateFeePolicy, type LateFees } from "../../shared/late-fees";
 import type { Settings } from "../../shared/schemas/settings";
-import { utcDay } from "../../shared/status";
-import type { InvoiceRow } from "../invoices/queries";
+import { isPayable, utcDay } from "../../shared/status";
+import type { RemindedInvoice } from "./queries";
 
 interface TermsWithFees {
   late_fee?: LateFeePolicy;
   customer_type?: CustomerType;
 }
 
-export function lateFeePolicyOf(invoice: Pick<InvoiceRow, "terms">, settings: Pick<Settings, "late_fees">): LateFeePolicy {
+export function lateFeePolicyOf(invoice: Pick<RemindedInvoice, "terms">, settings: Pick<Settings, "late_fees">): LateFeePolicy {
   // The snapshot taken when the invoice was created wins: later changes of settings do not rewrite issued terms.
   return (JSON.parse(invoice.terms) as TermsWithFees).late_fee ?? settings.late_fees;
 }
 
-export function customerTypeOf(invoice: Pick<InvoiceRow, "terms">): CustomerType {
+export function customerTypeOf(invoice: Pick<RemindedInvoice, "terms">): CustomerType {
   return (JSON.parse(invoice.terms) as TermsWithFees).customer_type ?? "business";
 }
 
 /** Fees accrued today on a payable, overdue invoice; null when none can accrue. */
-export function lateFeesToday(invoice: InvoiceRow, settings: Pick<Settings, "late_fees">, now: Date): LateFees | null {
-  if ((invoice.status !== "open" && invoice.status !== "partially_paid") || invoice.due_date === null) return null;
+export function lateFeesToday(invoice: RemindedInvoice, settings: Pick<Settings, "late_fees">, now: Date): LateFees | null {
+  if (!isPayable(invoice.status) || invoice.due_date === null) return null;
   return accruedLateFees({
     amountDue: invoice.total - invoice.amount_paid,
     currency: invoice.currency,

@@ -17,3 +17,16 @@ export function createOutboxTransport(db: D1Database, merchantId: string, remind
     },
   };
 }
+
+export interface OutboxRow {
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  created_at: string;
+}
+
+/** The latest messages of the outbox, newest first. */
+export async function listOutbox(db: D1Database, limit: number): Promise<OutboxRow[]> {
+  return (await db.prepare("SELECT to_address, subject, text_body, html_body, created_at FROM outbox_messages ORDER BY created_at DESC LIMIT ?").bind(limit).all<OutboxRow>()).results;
+}

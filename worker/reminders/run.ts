@@ -5,8 +5,9 @@
  * deserves one, respects each merchant's daily cap, and hands the rest to the queue. Claiming is
  * `scheduled → queued` with a conditional UPDATE, so two cron runs at once queue nothing twice.
  */
-import { utcDay } from "../../shared/status";
-import { getSettings } from "../settings/queries";
+import type { InvoiceStatusValue } from "../../shared/schemas/invoices";
+import { isPayable, utcDay } from "../../shared/status";
+import { getSettings } from "../db/settings";
 import type { ReminderMessage } from "./send";
 
 const BATCH = 1000;
@@ -17,7 +18,7 @@ interface DueRow {
   invoice_id: string;
   step: number;
   send_on: string;
-  invoice_status: string;
+  invoice_status: InvoiceStatusValue;
   paused: number | null;
 }
 
@@ -65,7 +66,7 @@ export async function runReminders(env: Env, now: Date, enqueue: Enqueue = queue
   }
   const candidates: DueRow[] = [];
   for (const row of latest.values()) {
-    if (row.invoice_status !== "open" && row.invoice_status !== "partially_paid") skip.push({ id: row.id, reason: `invoice ${row.invoice_status}` });
+    if (!isPayable(row.invoice_status)) skip.push({ id: row.id, reason: `invoice ${row.invoice_status}` });
     else if (row.paused) skip.push({ id: row.id, reason: "paused" });
     else candidates.push(row);
   }

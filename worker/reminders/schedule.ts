@@ -4,6 +4,18 @@
  * the invoice's own schedule changes, so the cron only ever reads the rows due today.
  */
 import type { ReminderPolicyValue } from "../../shared/schemas/reminders";
+import { payableSql } from "../db/sql";
+
+/**
+ * Manual reminders ("remind now") are stored with step `MANUAL_STEP_BASE + n`, far above any
+ * policy offset (days from the due date), so both live in one column and one unique key.
+ */
+export const MANUAL_STEP_BASE = 100_000;
+
+/** Whether a reminder's step is a manual one rather than a policy offset. */
+export function isManualStep(step: number): boolean {
+  return step >= MANUAL_STEP_BASE;
+}
 
 /** The offsets an invoice's reminders follow: its own schedule, else the merchant's policy. */
 export function offsetsOf(policy: ReminderPolicyValue, customSteps: readonly number[] | null): number[] {
@@ -19,7 +31,7 @@ const dayShift = (offset: number) => `${offset >= 0 ? "+" : ""}${offset} days`;
  * Binds the step's offset; `invoice` is the SQL naming the invoice's id.
  */
 const afterLastSent = (invoice: string) =>
-  `? > coalesce((SELECT max(x.step) FROM reminders x WHERE x.invoice_id = ${invoice} AND x.step < 100000 AND x.status IN ('sent', 'queued', 'sending')), -1000000)`;
+  `? > coalesce((SELECT max(x.step) FROM reminders x WHERE x.invoice_id = ${invoice} AND x.step < ${MANUAL_STEP_BASE} AND x.status IN ('sent', 'queued', 'sending')), -1000000)`;
 
 /** Rows for a newly issued invoice. */
 export function scheduleInvoiceStatements(db: D1Database, merchantId: string, invoiceId: string, dueDate: string, offsets: readonly number[], now: Date): D1PreparedStatement[] {
@@ -42,13 +54,13 @@ export function reschedulePolicyStatements(db: D1Database, merchantId: string, o
   const at = now.toISOString();
   const followsPolicy = `invoice_id NOT IN (SELECT invoice_id FROM invoice_reminder_settings WHERE custom_steps IS NOT NULL)`;
   return [
-    db.prepare(`DELETE FROM reminders WHERE merchant_id = ? AND status = 'scheduled' AND step < 100000 AND ${followsPolicy}`).bind(merchantId),
+    db.prepare(`DELETE FROM reminders WHERE merchant_id = ? AND status = 'scheduled' AND step < ${MANUAL_STEP_BASE} AND ${followsPolicy}`).bind(merchantId),
     ...offsets.map((offset) =>
       db
         .prepare(
           `INSERT OR IGNORE INTO reminders (id, merchant_id, invoice_id, step, send_on, status, created_at, updated_at)
            SELECT ${ID_SQL}, merchant_id, id, ?, date(due_date, ?), 'scheduled', ?, ?
-           FROM invoices i WHERE merchant_id = ? AND status IN ('open', 'partially_paid') AND due_date IS NOT NULL
+           FROM invoices i WHERE merchant_id = ? AND ${payableSql()} AND due_date IS NOT NULL
              AND i.id NOT IN (SELECT invoice_id FROM invoice_reminder_settings WHERE custom_steps IS NOT NULL)
              AND ${afterLastSent("i.id")}`,
         )
@@ -62,7 +74,7 @@ export function reschedulePolicyStatements(db: D1Database, merchantId: string, o
 export function rescheduleInvoiceStatements(db: D1Database, invoiceId: string, offsets: readonly number[], now: Date): D1PreparedStatement[] {
   const at = now.toISOString();
   return [
-    db.prepare("DELETE FROM reminders WHERE invoice_id = ? AND status = 'scheduled' AND step < 100000").bind(invoiceId),
+    db.prepare(`DELETE FROM reminders WHERE invoice_id = ? AND status = 'scheduled' AND step < ${MANUAL_STEP_BASE}`).bind(invoiceId),
     ...offsets.map((offset) =>
       db
         .prepare(

@@ -5,7 +5,7 @@
  * is disabled, with an event saying so, and gets nothing more.
  */
 import { guard, runBatch, withRetries } from "../db/batch";
-import { appendEvent, afterAppend, serializeEvent, type EventRow } from "../db/events";
+import { appendEvent, serializeEvent, type EventRow, type LogMoved } from "../events/log";
 import { newId } from "../lib/crypto";
 import type { DeliveryMessage } from "./fan-out";
 import { signatureHeader } from "./signature";
@@ -49,8 +49,14 @@ async function post(url: string, body: string, signature: string): Promise<{ sta
   }
 }
 
-/** Delivers one message; returns how the queue should treat it. */
-export async function deliver(env: Env, ctx: ExecutionContext, message: DeliveryMessage, now = new Date()): Promise<"done" | "retry_scheduled"> {
+type DeliveryOutcome = { outcome: "done" | "retry_scheduled"; moved: LogMoved | null };
+const done: DeliveryOutcome = { outcome: "done", moved: null };
+
+/**
+ * Delivers one message; answers how it went and, when the endpoint was disabled (an event says
+ * so), the log that moved, for the queue consumer to publish. Never calls back into the hub.
+ */
+export async function deliver(env: Env, message: DeliveryMessage, now = new Date()): Promise<DeliveryOutcome> {
   const db = env.DB;
   const delivery = await db
     .prepare(
@@ -59,13 +65,13 @@ export async function deliver(env: Env, ctx: ExecutionContext, message: Delivery
     )
     .bind(message.delivery)
     .first<DeliveryRow>();
-  if (delivery === null || delivery.status === "succeeded") return "done";
+  if (delivery === null || delivery.status === "succeeded") return done;
   if (delivery.endpoint_status !== "active") {
     await db.prepare("UPDATE webhook_deliveries SET status = 'skipped', updated_at = ? WHERE id = ?").bind(now.toISOString(), delivery.id).run();
-    return "done";
+    return done;
   }
   const event = await db.prepare("SELECT * FROM events WHERE seq = ?").bind(delivery.event_seq).first<EventRow>();
-  if (event === null) return "done";
+  if (event === null) return done;
   const body = JSON.stringify(serializeEvent(event));
   const started = Date.now();
   const outcome = await post(delivery.url, body, await signatureHeader(delivery.secret, body, Math.floor(now.getTime() / 1000)));
@@ -115,8 +121,8 @@ export async function deliver(env: Env, ctx: ExecutionContext, message: Delivery
     await runBatch(db, statements);
     return { status, disable };
   }, 20);
-  if (disable) afterAppend(ctx, env, delivery.merchant_id);
-  if (status !== "retrying") return "done";
+  const moved = disable ? { merchantId: delivery.merchant_id } : null;
+  if (status !== "retrying") return { outcome: "done", moved };
   await env.WEBHOOKS.send({ delivery: delivery.id } satisfies DeliveryMessage, { delaySeconds: retryDelaySeconds(env, attempt) });
-  return "retry_scheduled";
+  return { outcome: "retry_scheduled", moved };
 }

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
-import { linkHash } from "../../../worker/db/chain";
-import { eventId, type EventRow } from "../../../worker/db/events";
+import { linkHash } from "../../../worker/events/chain";
+import { eventId, type EventRow } from "../../../worker/events/log";
 import { api, createCustomer, createInvoice, createMerchant, recordPayment, type TestMerchant } from "../helpers";
 
 type Guarded = "events_seal_once" | "events_no_delete";

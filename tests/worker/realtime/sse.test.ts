@@ -4,7 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { appendEvent, seqOfEventId } from "../../../worker/db/events";
+import { appendEvent, seqOfEventId } from "../../../worker/events/log";
 import { api, createCustomer, createInvoice, createMerchant, recordPayment } from "../helpers";
 import { eventLog, lastEventId, mintSession, mustOpenStream, openStream, problemOf, settleHub, sleep, SseReader } from "./support";
 

@@ -7,7 +7,7 @@
  * broken link; it runs in the Worker and in the `audit:verify` command alike.
  */
 import { sha256Hex } from "../lib/crypto";
-import { eventId, type EventRow } from "./events";
+import { eventId, type EventRow } from "./log";
 
 export const GENESIS_HASH = "0".repeat(64);
 

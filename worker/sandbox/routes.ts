@@ -1,13 +1,15 @@
 /**
  * The sandbox's own pages (dev only): `GET /sandbox/pay/:token` shows a test card form, and
- * `POST /sandbox/pay/:token` {card_number} decides the outcome and sends the signed webhook to
- * `/webhooks/sandbox/:merchant`, through the Worker's own routing, as a provider would.
+ * `POST /sandbox/pay/:token` {card_number} decides the outcome and hands the signed webhook it
+ * makes to the same verification and settlement as a provider's webhook (payments/provider-events).
  */
 import { Hono } from "hono";
+import { publish } from "../events/publish";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../lib/types";
-import { sandboxAllowed } from ".";
-import { SANDBOX_SIGNATURE_HEADER, submitSandboxCard } from "./sandbox";
+import { receiveProviderWebhook } from "../payments/provider-events";
+import { sandboxAllowed } from "../providers";
+import { SANDBOX_SIGNATURE_HEADER, submitSandboxCard } from "../providers/sandbox";
 
 const FORM = (token: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -38,17 +40,9 @@ sandboxRoutes.post("/pay/:token", async (c) => {
   const submitted = await submitSandboxCard(c.env, c.req.param("token"), cardNumber);
   if (submitted === null) throw new ApiError("resource_missing", "No payment waits for this sandbox link (unknown, or already paid).", "token");
   if ("invalidCard" in submitted) throw new ApiError("parameter_invalid", "Enter a card number that passes the Luhn check (e.g. 4242 4242 4242 4242).", "card_number");
-  const { app } = await import("../app");
-  const delivery = await app.fetch(
-    new Request(new URL(`/webhooks/sandbox/${submitted.merchantId}`, c.req.url), {
-      method: "POST",
-      headers: { "content-type": "application/json", [SANDBOX_SIGNATURE_HEADER]: submitted.signature },
-      body: submitted.body,
-    }),
-    c.env,
-    c.executionCtx,
-  );
-  if (!delivery.ok) throw new Error(`the sandbox webhook was refused: ${delivery.status} ${await delivery.text()}`);
+  const headers = new Headers({ "content-type": "application/json", [SANDBOX_SIGNATURE_HEADER]: submitted.signature });
+  const outcome = await receiveProviderWebhook(c.env, submitted.merchantId, "sandbox", submitted.body, headers, new URL(c.req.url).origin, new Date());
+  if (outcome === "applied") publish(c.executionCtx, c.env, { merchantId: submitted.merchantId });
   const result = { status: submitted.outcome.ok ? "succeeded" : "failed", failure_message: submitted.outcome.message };
   if (!type.includes("application/json")) {
     return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sandbox payment</title></head><body><main><h1>${submitted.outcome.ok ? "Payment succeeded" : "Payment failed"}</h1><p>${submitted.outcome.message ?? "You can close this page."}</p></main></body></html>`);

@@ -1,11 +1,12 @@
 /**
  * The append-only event log. Every change appends its events in the same D1 batch as the change
  * (see `appendEvent`). Event ids embed the commit-order `seq`, so they sort in creation order and
- * serve as the `after` cursor.
+ * serve as the `after` cursor. Appending tells nobody: the write returns the merchant whose log
+ * moved (`LogMoved`), and its caller — a route handler, a queue consumer or the cron — hands that
+ * to `publish` (./publish.ts) once the batch is committed.
  */
 import type { ApiEvent, EventType } from "../../shared/schemas/events";
 import { randomBase32 } from "../lib/crypto";
-import { sealChain } from "./chain";
 
 const SEQ_DIGITS = 12;
 
@@ -31,6 +32,11 @@ export interface NewEvent {
   customerId?: string | null;
   data: Record<string, unknown>;
   now: Date;
+}
+
+/** What a write that appended events returns: the merchant whose log moved, for its caller to `publish`. */
+export interface LogMoved {
+  merchantId: string;
 }
 
 /** The public id of an event row: `evt_` + zero-padded seq + 26 random characters. */
@@ -75,20 +81,6 @@ export function serializeEvent(row: EventRow): ApiEvent {
     customer: row.customer_id,
     data: JSON.parse(row.data) as Record<string, unknown>,
   };
-}
-
-/**
- * After a batch that appended events: tell the merchant's hub (SSE streams, long-polls, webhooks)
- * and seal the chain, in the background. Either may fail harmlessly: the hub catches up at its next
- * notify or keep-alive, and the next seal (or the cron) seals everything still open, in order.
- */
-export function afterAppend(ctx: { waitUntil(promise: Promise<unknown>): void }, env: Env, merchantId: string): void {
-  ctx.waitUntil(
-    env.HUB.getByName(merchantId)
-      .notify(merchantId)
-      .catch((error: unknown) => console.error("hub notify failed", merchantId, error)),
-  );
-  ctx.waitUntil(sealChain(env.DB, merchantId).catch((error: unknown) => console.error("seal failed", merchantId, error)));
 }
 
 /**

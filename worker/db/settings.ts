@@ -1,3 +1,4 @@
+/** The settings store every feature reads: one JSON document per merchant, and the CORS origin index derived from it. */
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings, type SettingsUpdateInput } from "../../shared/schemas/settings";
 
 /** A merchant's settings; fields added to the product later fall back to their defaults. */

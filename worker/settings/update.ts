@@ -1,0 +1,34 @@
+/** Changing a merchant's settings: each top-level field given replaces the stored one. */
+import type { Settings, SettingsUpdateInput } from "../../shared/schemas/settings";
+import { getSettings, mergeSettings, saveSettingsStatements } from "../db/settings";
+import { appendEvent, type LogMoved } from "../events/log";
+import { ApiError } from "../errors";
+import { sandboxAllowed } from "../providers";
+import { offsetsOf, reschedulePolicyStatements } from "../reminders/schedule";
+
+/**
+ * Applies a settings update with its `settings.updated` event; a new reminder policy applies at
+ * once to the steps not sent yet. An update that changes nothing records nothing (`moved` null).
+ */
+export async function updateSettings(
+  env: Env,
+  merchantId: string,
+  update: SettingsUpdateInput,
+  now: Date,
+): Promise<{ settings: Settings; updatedAt: string | null; moved: LogMoved | null }> {
+  const db = env.DB;
+  const sandboxAt = update.payment_methods?.indexOf("sandbox") ?? -1;
+  if (sandboxAt >= 0 && !sandboxAllowed(env)) {
+    throw new ApiError("parameter_invalid", "The sandbox cannot be accepted in production.", `payment_methods[${sandboxAt}]`);
+  }
+  const current = await getSettings(db, merchantId);
+  if (Object.values(update).every((value) => value === undefined)) return { ...current, moved: null };
+  const next = mergeSettings(current.settings, update);
+  await db.batch([
+    ...saveSettingsStatements(db, merchantId, next, now),
+    // A new policy applies to the steps not sent yet; sent ones stay as they were.
+    ...(update.reminders ? reschedulePolicyStatements(db, merchantId, offsetsOf(next.reminders, null), now) : []),
+    appendEvent(db, { merchantId, type: "settings.updated", data: { fields: Object.keys(update) }, now }),
+  ]);
+  return { settings: next, updatedAt: now.toISOString(), moved: { merchantId } };
+}
