@@ -54,6 +54,10 @@ export default defineConfig({
         },
       },
       {
+        // The source's own layout (imports, SQL placement, file sizes), read from disk in Node.
+        test: { name: "code", include: ["tests/code/**/*.test.ts"], environment: "node" },
+      },
+      {
         test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
