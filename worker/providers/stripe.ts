@@ -1,13 +1,14 @@
 /**
  * Stripe adapter: card payments through a PaymentIntent (the browser mounts the Payment Element with
  * its client secret) and Stripe Checkout sessions (a redirect). It speaks to Stripe with the official
- * SDK over `fetch`, so it runs inside workerd; every Stripe type stays in this file and the payment
- * domain only sees the provider-neutral shapes of `./types`.
+ * SDK over `fetch`, so it runs inside workerd. Every Stripe type stays in these files (reading Stripe's
+ * objects back as facts in stripe-facts.ts); the payment domain only sees the provider-neutral shapes
+ * of `./types`.
  */
 import Stripe from "stripe";
-import { isCurrency } from "../../shared/currencies";
-import { fromStripeAmount, toStripeAmount } from "./currency-rules";
 import type { CurrencyCode } from "../../shared/currencies";
+import { toStripeAmount } from "./currency-rules";
+import { intentFacts, iso, sessionFacts } from "./stripe-facts";
 import {
   ProviderError,
   WebhookSignatureError,
@@ -165,60 +166,6 @@ async function call<T>(request: () => Promise<T>): Promise<T> {
     }
     throw new ProviderError(`Stripe could not be reached: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-function intentState(intent: Stripe.PaymentIntent): ProviderPaymentFacts["state"] {
-  switch (intent.status) {
-    case "succeeded":
-      return "succeeded";
-    case "canceled":
-      return "canceled";
-    case "requires_payment_method":
-      // A fresh intent also waits for a payment method; only an attempt that failed leaves an error behind.
-      return intent.last_payment_error ? "failed" : "processing";
-    default:
-      return "processing";
-  }
-}
-
-/** Stripe's unit → ISO minor units (they differ for a few currencies, see currency-rules.ts). */
-function iso(amount: number, currency: string): number {
-  return isCurrency(currency) ? fromStripeAmount(amount, currency) : amount;
-}
-
-function intentFacts(intent: Stripe.PaymentIntent, providerRef: string): ProviderPaymentFacts {
-  const state = intentState(intent);
-  const charge = typeof intent.latest_charge === "object" ? intent.latest_charge : null;
-  return {
-    providerRef,
-    state,
-    amountReceived: state === "succeeded" ? iso(intent.amount_received, intent.currency) : 0,
-    amountRefunded: iso(charge?.amount_refunded ?? 0, intent.currency),
-    paymentId: intent.metadata["quittance_payment"] ?? null,
-    // Refunds name the PaymentIntent (Stripe then refunds its charge), so it is the reference to keep.
-    chargeRef: intent.id,
-    failureMessage: state === "failed" ? (intent.last_payment_error?.message ?? "payment failed") : null,
-  };
-}
-
-function sessionFacts(session: Stripe.Checkout.Session): ProviderPaymentFacts {
-  const paymentId = session.client_reference_id ?? session.metadata?.["quittance_payment"] ?? null;
-  if (session.payment_intent && typeof session.payment_intent === "object") {
-    const facts = intentFacts(session.payment_intent, session.id);
-    const expired = session.status === "expired" && facts.state !== "succeeded";
-    return { ...facts, state: expired ? "canceled" : facts.state, paymentId: facts.paymentId ?? paymentId };
-  }
-  // Checkout creates its PaymentIntent only when the payer submits, so a session may have none yet.
-  const state = session.status === "expired" ? "canceled" : session.payment_status === "paid" ? "succeeded" : "processing";
-  return {
-    providerRef: session.id,
-    state,
-    amountReceived: state === "succeeded" ? iso(session.amount_total ?? 0, session.currency ?? "") : 0,
-    amountRefunded: 0,
-    paymentId,
-    chargeRef: typeof session.payment_intent === "string" ? session.payment_intent : null,
-    failureMessage: null,
-  };
 }
 
 /** Every `t=` of a Stripe-Signature header (the SDK keeps the last one; we check them all). */
