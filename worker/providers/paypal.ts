@@ -3,13 +3,13 @@
  * token and authenticated calls in paypal-client.ts), and webhook verification (paypal-webhooks.ts).
  * PayPal's Node SDKs do not run in a Worker (`paypal-rest-sdk` is deprecated and Node-only), so this
  * adapter speaks the REST API itself. Every PayPal shape stays in these files (the wire shapes in
- * paypal-wire.ts); the payment domain only sees the provider-neutral shapes of `./types`.
+ * paypal-wire.ts, an order read back as facts in paypal-facts.ts); the payment domain only sees the
+ * provider-neutral shapes of `./types`.
  *
  * Amounts: ours are ISO 4217 minor units; PayPal's are decimal strings in the major unit
  * ("12.34"), and PayPal refuses decimals for HUF, JPY and TWD. Both directions are exact string
  * arithmetic, never floats.
  */
-import { z } from "zod";
 import type { CurrencyCode } from "../../shared/currencies";
 import {
   ProviderError,
@@ -19,10 +19,10 @@ import {
   type PayPalCredentials,
   type ProviderEvent,
   type ProviderPaymentFacts,
-  type ProviderPaymentState,
 } from "./types";
 import { createPayPalClient, PayPalApiError } from "./paypal-client";
-import { fromPayPalMoney, orderSchema, refundSchema, toPayPalValue, type PayPalCapture, type PayPalOrder } from "./paypal-wire";
+import { orderFacts } from "./paypal-facts";
+import { orderSchema, refundSchema, toPayPalValue } from "./paypal-wire";
 import { verifyPayPalWebhook } from "./paypal-webhooks";
 
 const LIVE_API_BASE = "https://api-m.paypal.com";
@@ -126,67 +126,6 @@ export function createPayPalProvider(credentials: PayPalCredentials, options: Pa
     },
   };
 }
-
-// --- Amounts
-
-const SUCCEEDED_CAPTURE = new Set(["COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED"]);
-const FAILED_CAPTURE = new Set(["DECLINED", "FAILED"]);
-
-function captureState(status: string): ProviderPaymentState {
-  if (SUCCEEDED_CAPTURE.has(status)) return "succeeded";
-  if (FAILED_CAPTURE.has(status)) return "failed";
-  // PENDING (e.g. an eCheck, a review) and any status PayPal adds later: not final, so re-read later.
-  return "processing";
-}
-
-function orderFacts(order: PayPalOrder): ProviderPaymentFacts {
-  // Quittance creates one purchase unit per order and captures it once (intent CAPTURE).
-  const unit = order.purchase_units?.[0];
-  const captures = unit?.payments?.captures ?? [];
-  // A successful capture wins over an earlier declined attempt; otherwise the latest one speaks.
-  const capture: PayPalCapture | undefined = captures.find((item) => SUCCEEDED_CAPTURE.has(item.status)) ?? captures.at(-1);
-  const paymentId = unit?.custom_id ?? capture?.custom_id ?? null;
-  if (!capture) {
-    return {
-      providerRef: order.id,
-      // CREATED / PAYER_ACTION_REQUIRED wait for the buyer, APPROVED waits for our capture: both in flight.
-      state: order.status === "VOIDED" ? "canceled" : "processing",
-      amountReceived: 0,
-      amountRefunded: 0,
-      paymentId,
-      chargeRef: null,
-      failureMessage: null,
-    };
-  }
-  const state = captureState(capture.status);
-  const received = state === "succeeded" && capture.amount ? fromPayPalMoney(capture.amount).amount : 0;
-  return {
-    providerRef: order.id,
-    state,
-    amountReceived: received,
-    amountRefunded: state === "succeeded" ? refundedAmount(capture, unit?.payments?.refunds ?? [], received) : 0,
-    paymentId,
-    chargeRef: capture.id,
-    failureMessage:
-      state === "failed" ? `PayPal capture ${capture.status.toLowerCase()}${capture.status_details?.reason ? `: ${capture.status_details.reason}` : ""}` : null,
-  };
-}
-
-/**
- * Refunded so far: the sum of the order's refunds that are completed or pending (as Stripe counts
- * `amount_refunded`: a pending refund has left the merchant's hands). When PayPal lists no refunds,
- * the capture's status still says a full refund happened.
- */
-function refundedAmount(capture: PayPalCapture, refunds: z.infer<typeof refundSchema>[], received: number): number {
-  let total = 0;
-  for (const refund of refunds) {
-    if ((refund.status === "COMPLETED" || refund.status === "PENDING") && refund.amount) total += fromPayPalMoney(refund.amount).amount;
-  }
-  if (total === 0 && capture.status === "REFUNDED") return received;
-  return Math.min(total, received);
-}
-
-// --- Small helpers
 
 function truncate(text: string, limit: number): string {
   const characters = [...text]; // code points, so a surrogate pair is never cut in half
