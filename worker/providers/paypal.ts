@@ -1,15 +1,15 @@
 /**
- * PayPal adapter: Orders v2 (create, capture, read) and Payments v2 (refund) over `fetch`, and
- * webhook verification (paypal-webhooks.ts). PayPal's Node SDKs do not run in a Worker
- * (`paypal-rest-sdk` is deprecated and Node-only), so this adapter speaks the REST API itself. Every
- * PayPal shape stays in these files (the wire shapes in paypal-wire.ts); the payment domain only
- * sees the provider-neutral shapes of `./types`.
+ * PayPal adapter: Orders v2 (create, capture, read) and Payments v2 (refund) over `fetch` (the OAuth
+ * token and authenticated calls in paypal-client.ts), and webhook verification (paypal-webhooks.ts).
+ * PayPal's Node SDKs do not run in a Worker (`paypal-rest-sdk` is deprecated and Node-only), so this
+ * adapter speaks the REST API itself. Every PayPal shape stays in these files (the wire shapes in
+ * paypal-wire.ts, an order read back as facts in paypal-facts.ts); the payment domain only sees the
+ * provider-neutral shapes of `./types`.
  *
  * Amounts: ours are ISO 4217 minor units; PayPal's are decimal strings in the major unit
  * ("12.34"), and PayPal refuses decimals for HUF, JPY and TWD. Both directions are exact string
  * arithmetic, never floats.
  */
-import { z } from "zod";
 import type { CurrencyCode } from "../../shared/currencies";
 import {
   ProviderError,
@@ -19,42 +19,20 @@ import {
   type PayPalCredentials,
   type ProviderEvent,
   type ProviderPaymentFacts,
-  type ProviderPaymentState,
 } from "./types";
-import {
-  errorSchema,
-  fromPayPalMoney,
-  orderSchema,
-  REQUEST_TIMEOUT_MS,
-  refundSchema,
-  toPayPalValue,
-  tokenSchema,
-  type PayPalCapture,
-  type PayPalOrder,
-} from "./paypal-wire";
+import { createPayPalClient, PayPalApiError } from "./paypal-client";
+import { orderFacts } from "./paypal-facts";
+import { orderSchema, refundSchema, toPayPalValue } from "./paypal-wire";
 import { verifyPayPalWebhook } from "./paypal-webhooks";
 
 const LIVE_API_BASE = "https://api-m.paypal.com";
 const SANDBOX_API_BASE = "https://api-m.sandbox.paypal.com";
 
-/** Renew a token this long before PayPal says it expires, so a request never leaves with a dying one. */
-const TOKEN_EXPIRY_MARGIN_MS = 60_000;
 /** PayPal's limit for `custom_id` and a purchase unit's `description`. */
 const PAYPAL_TEXT_LIMIT = 127;
 export interface PayPalProviderOptions {
   /** Where the PayPal API lives, e.g. `http://127.0.0.1:1234` for the test fake; empty or undefined = PayPal by `environment`. */
   apiBase?: string;
-}
-
-/** A PayPal API refusal, with the `issue` code of its first detail (e.g. ORDER_ALREADY_CAPTURED). */
-class PayPalApiError extends ProviderError {
-  constructor(
-    message: string,
-    status: number,
-    readonly issue: string | null,
-  ) {
-    super(message, status);
-  }
 }
 
 export function createPayPalProvider(credentials: PayPalCredentials, options: PayPalProviderOptions = {}): PaymentProvider {
@@ -63,67 +41,7 @@ export function createPayPalProvider(credentials: PayPalCredentials, options: Pa
   // from that exact origin, which is configuration and not a header an attacker controls.
   const extraCertificateOrigin = options.apiBase ? new URL(apiBase).origin : null;
 
-  // The OAuth token lives in this instance only. It is this merchant's bearer credential: a module
-  // global would share it between requests of different merchants in the same isolate.
-  let token: { value: string; expiresAt: number } | null = null;
-  let tokenRequest: Promise<string> | null = null;
-
-  async function accessToken(): Promise<string> {
-    if (token && token.expiresAt > Date.now()) return token.value;
-    // Concurrent calls on one instance share one token request.
-    tokenRequest ??= requestToken().finally(() => {
-      tokenRequest = null;
-    });
-    return tokenRequest;
-  }
-
-  async function requestToken(): Promise<string> {
-    const response = await send(`${apiBase}/v1/oauth2/token`, {
-      method: "POST",
-      headers: {
-        authorization: `Basic ${base64(new TextEncoder().encode(`${credentials.client_id}:${credentials.client_secret}`))}`,
-        "content-type": "application/x-www-form-urlencoded",
-        accept: "application/json",
-      },
-      body: "grant_type=client_credentials",
-    });
-    const body = await readJson(response);
-    if (!response.ok) throw apiError("PayPal refused the client credentials", response.status, body);
-    const parsed = tokenSchema.safeParse(body);
-    if (!parsed.success) throw new ProviderError("PayPal answered the token request with an unexpected body", response.status);
-    const lifetimeMs = (parsed.data.expires_in ?? 0) * 1000;
-    token = { value: parsed.data.access_token, expiresAt: Date.now() + Math.max(0, lifetimeMs - TOKEN_EXPIRY_MARGIN_MS) };
-    return token.value;
-  }
-
-  /** One authenticated API call; a 401 (token revoked or expired early) is retried once with a new token. */
-  async function call<T>(method: "GET" | "POST", path: string, schema: z.ZodType<T>, init: { body?: unknown; requestId?: string } = {}): Promise<T> {
-    for (let attempt = 0; ; attempt += 1) {
-      const headers: Record<string, string> = {
-        authorization: `Bearer ${await accessToken()}`,
-        accept: "application/json",
-        // The default (return=minimal) leaves out purchase units and captures, which the facts come from.
-        prefer: "return=representation",
-      };
-      if (init.body !== undefined) headers["content-type"] = "application/json";
-      // PayPal's idempotency key: a retried POST answers the first response instead of acting twice.
-      if (init.requestId !== undefined) headers["paypal-request-id"] = init.requestId;
-      const response = await send(`${apiBase}${path}`, {
-        method,
-        headers,
-        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-      });
-      const body = await readJson(response);
-      if (response.status === 401 && attempt === 0) {
-        token = null;
-        continue;
-      }
-      if (!response.ok) throw apiError(`PayPal ${method} ${path.split("?")[0]} failed`, response.status, body);
-      const parsed = schema.safeParse(body);
-      if (!parsed.success) throw new ProviderError(`PayPal answered ${method} ${path} with an unexpected body`, response.status);
-      return parsed.data;
-    }
-  }
+  const { call } = createPayPalClient(credentials, apiBase);
 
   async function retrieveOrder(orderId: string): Promise<ProviderPaymentFacts> {
     return orderFacts(await call("GET", `/v2/checkout/orders/${encodeURIComponent(orderId)}`, orderSchema));
@@ -209,112 +127,7 @@ export function createPayPalProvider(credentials: PayPalCredentials, options: Pa
   };
 }
 
-// --- HTTP
-
-async function send(url: string, init: RequestInit): Promise<Response> {
-  try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  } catch (error) {
-    throw new ProviderError(`PayPal could not be reached: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (text === "") return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
-}
-
-/** PayPal's error body (name, message, details[].issue) or OAuth's (error, error_description) as one message. */
-function apiError(prefix: string, status: number, body: unknown): PayPalApiError {
-  const parsed = errorSchema.safeParse(body);
-  const error = parsed.success ? parsed.data : {};
-  const detail = error.details?.[0];
-  const issue = detail?.issue ?? null;
-  const parts = [
-    error.name ?? error.error,
-    issue,
-    detail?.description ?? error.message ?? error.error_description,
-    error.debug_id ? `debug_id ${error.debug_id}` : undefined,
-  ].filter((part): part is string => typeof part === "string" && part !== "");
-  return new PayPalApiError(`${prefix} (${status})${parts.length ? `: ${parts.join(" — ")}` : ""}`, status, issue);
-}
-
-// --- Amounts
-
-const SUCCEEDED_CAPTURE = new Set(["COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED"]);
-const FAILED_CAPTURE = new Set(["DECLINED", "FAILED"]);
-
-function captureState(status: string): ProviderPaymentState {
-  if (SUCCEEDED_CAPTURE.has(status)) return "succeeded";
-  if (FAILED_CAPTURE.has(status)) return "failed";
-  // PENDING (e.g. an eCheck, a review) and any status PayPal adds later: not final, so re-read later.
-  return "processing";
-}
-
-function orderFacts(order: PayPalOrder): ProviderPaymentFacts {
-  // Quittance creates one purchase unit per order and captures it once (intent CAPTURE).
-  const unit = order.purchase_units?.[0];
-  const captures = unit?.payments?.captures ?? [];
-  // A successful capture wins over an earlier declined attempt; otherwise the latest one speaks.
-  const capture: PayPalCapture | undefined = captures.find((item) => SUCCEEDED_CAPTURE.has(item.status)) ?? captures.at(-1);
-  const paymentId = unit?.custom_id ?? capture?.custom_id ?? null;
-  if (!capture) {
-    return {
-      providerRef: order.id,
-      // CREATED / PAYER_ACTION_REQUIRED wait for the buyer, APPROVED waits for our capture: both in flight.
-      state: order.status === "VOIDED" ? "canceled" : "processing",
-      amountReceived: 0,
-      amountRefunded: 0,
-      paymentId,
-      chargeRef: null,
-      failureMessage: null,
-    };
-  }
-  const state = captureState(capture.status);
-  const received = state === "succeeded" && capture.amount ? fromPayPalMoney(capture.amount).amount : 0;
-  return {
-    providerRef: order.id,
-    state,
-    amountReceived: received,
-    amountRefunded: state === "succeeded" ? refundedAmount(capture, unit?.payments?.refunds ?? [], received) : 0,
-    paymentId,
-    chargeRef: capture.id,
-    failureMessage:
-      state === "failed" ? `PayPal capture ${capture.status.toLowerCase()}${capture.status_details?.reason ? `: ${capture.status_details.reason}` : ""}` : null,
-  };
-}
-
-/**
- * Refunded so far: the sum of the order's refunds that are completed or pending (as Stripe counts
- * `amount_refunded`: a pending refund has left the merchant's hands). When PayPal lists no refunds,
- * the capture's status still says a full refund happened.
- */
-function refundedAmount(capture: PayPalCapture, refunds: z.infer<typeof refundSchema>[], received: number): number {
-  let total = 0;
-  for (const refund of refunds) {
-    if ((refund.status === "COMPLETED" || refund.status === "PENDING") && refund.amount) total += fromPayPalMoney(refund.amount).amount;
-  }
-  if (total === 0 && capture.status === "REFUNDED") return received;
-  return Math.min(total, received);
-}
-
-// --- Webhooks
-
-// --- Small helpers
-
 function truncate(text: string, limit: number): string {
   const characters = [...text]; // code points, so a surrogate pair is never cut in half
   return characters.length <= limit ? text : `${characters.slice(0, limit - 1).join("")}…`;
 }
-
-function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-

@@ -1,16 +1,17 @@
 /**
  * Stripe adapter: card payments through a PaymentIntent (the browser mounts the Payment Element with
  * its client secret) and Stripe Checkout sessions (a redirect). It speaks to Stripe with the official
- * SDK over `fetch`, so it runs inside workerd; every Stripe type stays in this file and the payment
- * domain only sees the provider-neutral shapes of `./types`.
+ * SDK over `fetch`, so it runs inside workerd. Every Stripe type stays in these files (Stripe's objects read
+ * back as facts in stripe-facts.ts, webhooks in stripe-webhooks.ts); the payment domain only sees the
+ * provider-neutral shapes of `./types`.
  */
 import Stripe from "stripe";
-import { isCurrency } from "../../shared/currencies";
-import { fromStripeAmount, toStripeAmount } from "./currency-rules";
 import type { CurrencyCode } from "../../shared/currencies";
+import { toStripeAmount } from "./currency-rules";
+import { intentFacts, sessionFacts } from "./stripe-facts";
+import { verifyStripeWebhook } from "./stripe-webhooks";
 import {
   ProviderError,
-  WebhookSignatureError,
   type ClientAction,
   type CreatePaymentInput,
   type CreatedPayment,
@@ -20,8 +21,6 @@ import {
   type StripeCredentials,
 } from "./types";
 
-/** Stripe's own default: a signature older than this is a replay. We apply the same bound to the future. */
-const WEBHOOK_TOLERANCE_SECONDS = 300;
 /** The SDK waits 80 s by default; a Worker request (and a webhook that must be answered fast) cannot. */
 const REQUEST_TIMEOUT_MS = 15_000;
 
@@ -115,30 +114,7 @@ export function createStripeProvider(credentials: StripeCredentials, options: St
     },
 
     async verifyWebhook(rawBody: string, headers: Headers, now: Date): Promise<ProviderEvent> {
-      const header = headers.get("stripe-signature");
-      if (!header) throw new WebhookSignatureError("missing Stripe-Signature header");
-      // The SDK only rejects signatures that are too old; a timestamp far in the future would stay
-      // replayable for as long as it is ahead of the clock, so it is refused here.
-      const nowSeconds = Math.floor(now.getTime() / 1000);
-      for (const timestamp of signatureTimestamps(header)) {
-        if (!Number.isSafeInteger(timestamp) || timestamp > nowSeconds + WEBHOOK_TOLERANCE_SECONDS) {
-          throw new WebhookSignatureError("Stripe-Signature timestamp is in the future");
-        }
-      }
-      let event: Stripe.Event;
-      try {
-        event = await Stripe.webhooks.constructEventAsync(
-          rawBody,
-          header,
-          credentials.webhook_secret,
-          WEBHOOK_TOLERANCE_SECONDS,
-          Stripe.createSubtleCryptoProvider(),
-          now.getTime(),
-        );
-      } catch (error) {
-        throw new WebhookSignatureError(error instanceof Error ? error.message : "invalid Stripe signature");
-      }
-      return mapEvent(event);
+      return verifyStripeWebhook(rawBody, headers, now, credentials.webhook_secret);
     },
   };
 }
@@ -164,148 +140,5 @@ async function call<T>(request: () => Promise<T>): Promise<T> {
       throw new ProviderError(`Stripe: ${error.message}`, error.statusCode ?? null);
     }
     throw new ProviderError(`Stripe could not be reached: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-function intentState(intent: Stripe.PaymentIntent): ProviderPaymentFacts["state"] {
-  switch (intent.status) {
-    case "succeeded":
-      return "succeeded";
-    case "canceled":
-      return "canceled";
-    case "requires_payment_method":
-      // A fresh intent also waits for a payment method; only an attempt that failed leaves an error behind.
-      return intent.last_payment_error ? "failed" : "processing";
-    default:
-      return "processing";
-  }
-}
-
-/** Stripe's unit → ISO minor units (they differ for a few currencies, see currency-rules.ts). */
-function iso(amount: number, currency: string): number {
-  return isCurrency(currency) ? fromStripeAmount(amount, currency) : amount;
-}
-
-function intentFacts(intent: Stripe.PaymentIntent, providerRef: string): ProviderPaymentFacts {
-  const state = intentState(intent);
-  const charge = typeof intent.latest_charge === "object" ? intent.latest_charge : null;
-  return {
-    providerRef,
-    state,
-    amountReceived: state === "succeeded" ? iso(intent.amount_received, intent.currency) : 0,
-    amountRefunded: iso(charge?.amount_refunded ?? 0, intent.currency),
-    paymentId: intent.metadata["quittance_payment"] ?? null,
-    // Refunds name the PaymentIntent (Stripe then refunds its charge), so it is the reference to keep.
-    chargeRef: intent.id,
-    failureMessage: state === "failed" ? (intent.last_payment_error?.message ?? "payment failed") : null,
-  };
-}
-
-function sessionFacts(session: Stripe.Checkout.Session): ProviderPaymentFacts {
-  const paymentId = session.client_reference_id ?? session.metadata?.["quittance_payment"] ?? null;
-  if (session.payment_intent && typeof session.payment_intent === "object") {
-    const facts = intentFacts(session.payment_intent, session.id);
-    const expired = session.status === "expired" && facts.state !== "succeeded";
-    return { ...facts, state: expired ? "canceled" : facts.state, paymentId: facts.paymentId ?? paymentId };
-  }
-  // Checkout creates its PaymentIntent only when the payer submits, so a session may have none yet.
-  const state = session.status === "expired" ? "canceled" : session.payment_status === "paid" ? "succeeded" : "processing";
-  return {
-    providerRef: session.id,
-    state,
-    amountReceived: state === "succeeded" ? iso(session.amount_total ?? 0, session.currency ?? "") : 0,
-    amountRefunded: 0,
-    paymentId,
-    chargeRef: typeof session.payment_intent === "string" ? session.payment_intent : null,
-    failureMessage: null,
-  };
-}
-
-/** Every `t=` of a Stripe-Signature header (the SDK keeps the last one; we check them all). */
-function signatureTimestamps(header: string): number[] {
-  return header
-    .split(",")
-    .map((item) => item.trim().split("="))
-    .filter(([key]) => key === "t")
-    .map(([, value]) => (value && /^\d+$/.test(value) ? Number(value) : Number.NaN));
-}
-
-function idOf(value: string | { id: string } | null): string | null {
-  return value === null ? null : typeof value === "string" ? value : value.id;
-}
-
-function mapEvent(event: Stripe.Event): ProviderEvent {
-  const base = { id: event.id, occurredAt: new Date(event.created * 1000).toISOString() };
-  const ignored: ProviderEvent = { ...base, kind: "ignored", type: event.type };
-  switch (event.type) {
-    case "payment_intent.succeeded": {
-      const intent = event.data.object;
-      return {
-        ...base,
-        kind: "payment_succeeded",
-        providerRef: intent.id,
-        chargeRef: intent.id,
-        paymentId: intent.metadata["quittance_payment"] ?? null,
-        amount: iso(intent.amount_received, intent.currency),
-        currency: intent.currency,
-      };
-    }
-    case "payment_intent.payment_failed": {
-      const intent = event.data.object;
-      return {
-        ...base,
-        kind: "payment_failed",
-        providerRef: intent.id,
-        paymentId: intent.metadata["quittance_payment"] ?? null,
-        reason: intent.last_payment_error?.message ?? "payment failed",
-      };
-    }
-    case "checkout.session.completed":
-    case "checkout.session.async_payment_succeeded": {
-      const session = event.data.object;
-      // A completed session paid by a delayed method (SEPA debit…) is still "unpaid": its money arrives
-      // later with checkout.session.async_payment_succeeded.
-      if (session.payment_status !== "paid") return ignored;
-      return {
-        ...base,
-        kind: "payment_succeeded",
-        providerRef: session.id,
-        chargeRef: idOf(session.payment_intent),
-        paymentId: session.client_reference_id ?? session.metadata?.["quittance_payment"] ?? null,
-        amount: iso(session.amount_total ?? 0, session.currency ?? ""),
-        currency: session.currency ?? "",
-      };
-    }
-    case "checkout.session.async_payment_failed": {
-      const session = event.data.object;
-      return {
-        ...base,
-        kind: "payment_failed",
-        providerRef: session.id,
-        paymentId: session.client_reference_id ?? session.metadata?.["quittance_payment"] ?? null,
-        reason: "the delayed payment failed",
-      };
-    }
-    case "charge.refunded": {
-      const charge = event.data.object;
-      const chargeRef = idOf(charge.payment_intent);
-      // A charge made without a PaymentIntent was not made by us.
-      if (!chargeRef) return ignored;
-      return {
-        ...base,
-        kind: "refunded",
-        chargeRef,
-        paymentId: charge.metadata["quittance_payment"] ?? null,
-        amountRefunded: iso(charge.amount_refunded, charge.currency),
-      };
-    }
-    case "charge.dispute.created": {
-      const dispute = event.data.object;
-      const chargeRef = idOf(dispute.payment_intent);
-      if (!chargeRef) return ignored;
-      return { ...base, kind: "disputed", chargeRef, paymentId: null, amount: iso(dispute.amount, dispute.currency) };
-    }
-    default:
-      return ignored;
   }
 }
