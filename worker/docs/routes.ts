@@ -1,6 +1,8 @@
 /** `/openapi.json` (generated from the same zod schemas that validate requests) and `/docs`. */
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { ProblemSchema } from "../../shared/schemas/common";
 import type { AppEnv } from "../lib/types";
+import { finishDocument } from "./openapi";
 
 const DOCS_PAGE = `<!doctype html>
 <html lang="en">
@@ -18,6 +20,13 @@ const DOCS_PAGE = `<!doctype html>
 </body>
 </html>`;
 
+const INFO = {
+  title: "Quittance API",
+  version: "1.0.0",
+  description:
+    "Invoices, payments and their status in real time. Money is an integer count of the currency's minor unit. Errors are RFC 9457 problem+json with a stable `code` and the offending `param`.",
+};
+
 export function mountDocs(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerComponent("securitySchemes", "secretKey", {
     type: "http",
@@ -29,15 +38,13 @@ export function mountDocs(app: OpenAPIHono<AppEnv>): void {
     scheme: "bearer",
     description: "A client session (cs_…) minted by POST /v1/client_sessions.",
   });
-  app.doc31("/openapi.json", (c) => ({
-    openapi: "3.1.0",
-    info: {
-      title: "Quittance API",
-      version: "1.0.0",
-      description:
-        "Invoices, payments and their status in real time. Money is an integer count of the currency's minor unit. Errors are RFC 9457 problem+json with a stable `code` and the offending `param`.",
-    },
-    servers: [{ url: new URL(c.req.url).origin }],
-  }));
+  app.openAPIRegistry.register("Problem", ProblemSchema);
+
+  // The routes do not change once the app is built: the document is generated once, only `servers` follows the request.
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get("/openapi.json", (c) => {
+    document ??= finishDocument(app.getOpenAPI31Document({ openapi: "3.1.0", info: INFO }), app.routes);
+    return c.json({ ...document, servers: [{ url: new URL(c.req.url).origin }] });
+  });
   app.get("/docs", (c) => c.html(DOCS_PAGE));
 }
