@@ -1,6 +1,7 @@
 /**
  * The OpenAPI document says what typed clients need: a problem+json body on every error, an
- * operationId on every operation, the headers the API reads and sends.
+ * operationId on every operation, the headers the API reads and sends. And `/docs` runs under a
+ * strict Content-Security-Policy.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createMerchant } from "./helpers";
@@ -94,5 +95,22 @@ describe("the OpenAPI document", () => {
     const refused = await api(merchant.key, "POST", "/v1/invoices", { customer: customer.body.id, currency: "eur", lines: [{ description: "Conseil", quantity: 1, unit_amount: 1000, tax_rate: -1 }] });
     expect(refused.status).toBe(422);
     expect(refused.body.param).toBe("lines[0].tax_rate");
+  });
+});
+
+describe("/docs", () => {
+  it("should be served under a strict Content-Security-Policy, with no inline script or style", async () => {
+    const response = await api(null, "GET", "/docs");
+    expect(response.status).toBe(200);
+    const csp = response.headers.get("content-security-policy") ?? "";
+    const directives = Object.fromEntries(csp.split(";").map((part) => part.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    expect(directives["default-src"]).toEqual(["'none'"]);
+    expect(directives["script-src"]).toEqual(["'self'"]);
+    expect(directives["style-src"]).toEqual(["'self'"]);
+    expect(directives["connect-src"]).toEqual(["'self'"]);
+    expect(directives["frame-ancestors"]).toEqual(["'none'"]);
+    expect(csp).not.toMatch(/unsafe-|https?:|\*/);
+    expect(response.text).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=/i);
+    expect(response.text).toContain('src="/docs-assets/docs-init.js"');
   });
 });

@@ -3,22 +3,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { ProblemSchema } from "../../shared/schemas/common";
 import type { AppEnv } from "../lib/types";
 import { finishDocument } from "./openapi";
-
-const DOCS_PAGE = `<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>Quittance API reference</title>
-  <link rel="stylesheet" href="/docs-assets/swagger-ui.css">
-  <style>body { margin: 0 } .topbar { display: none }</style>
-</head>
-<body>
-  <div id="reference"></div>
-  <script src="/docs-assets/swagger-ui-bundle.js"></script>
-  <script src="/docs-assets/docs-init.js"></script>
-</body>
-</html>`;
+import { DOCS_CSP, DOCS_PAGE } from "./page";
 
 const INFO = {
   title: "Quittance API",
@@ -46,5 +31,10 @@ export function mountDocs(app: OpenAPIHono<AppEnv>): void {
     document ??= finishDocument(app.getOpenAPI31Document({ openapi: "3.1.0", info: INFO }), app.routes);
     return c.json({ ...document, servers: [{ url: new URL(c.req.url).origin }] });
   });
-  app.get("/docs", (c) => c.html(DOCS_PAGE));
+  app.get("/docs", (c) => {
+    c.header("content-security-policy", DOCS_CSP);
+    c.header("referrer-policy", "no-referrer");
+    c.header("x-content-type-options", "nosniff");
+    return c.html(DOCS_PAGE);
+  });
 }
