@@ -47,6 +47,15 @@ export const CalendarDate = z
 
 export const Timestamp = z.string().meta({ description: "ISO 8601 UTC timestamp.", example: "2026-11-24T13:00:00.000Z" });
 
+/**
+ * An optional request field that takes `fallback()` when absent: the same validation and output as
+ * zod's `.default()`, but the OpenAPI document carries no `default` keyword. Typed-client generators
+ * (openapi-typescript) read `default` as "always present" and would make the field required in the
+ * request types; say the default in the field's description instead.
+ */
+export const withDefault = <T extends z.ZodType>(schema: T, fallback: () => z.output<T>) =>
+  schema.optional().transform((value): z.output<T> => (value === undefined ? fallback() : value));
+
 /** Query parameters shared by every list. */
 export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20).meta({ description: "1–100, default 20." }),

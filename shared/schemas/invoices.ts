@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { MAX_AMOUNT, MAX_QUANTITY, MAX_TAX_RATE_BP, quantityToMilli } from "../money";
 import { LateFeePolicySchema } from "./late-fees";
-import { Amount, CalendarDate, Currency, CurrencyOut, idOf, ListQuery, OnlineMethod, Timestamp } from "./common";
+import { Amount, CalendarDate, Currency, CurrencyOut, idOf, ListQuery, OnlineMethod, Timestamp, withDefault } from "./common";
 
 import { INVOICE_STATUSES, type InvoiceStatusValue } from "../status";
 
@@ -21,12 +21,10 @@ export const LineCreate = z.strictObject({
     .min(-MAX_AMOUNT)
     .max(MAX_AMOUNT)
     .meta({ description: "Unit price excluding tax, in minor units; negative for a discount line.", example: 1999 }),
-  tax_rate: z
-    .int()
-    .min(0)
-    .max(MAX_TAX_RATE_BP)
-    .default(0)
-    .meta({ description: "VAT rate in basis points: 2000 = 20 %, 550 = 5.5 %.", example: 2000 }),
+  tax_rate: withDefault(z.int().min(0).max(MAX_TAX_RATE_BP), () => 0).meta({
+    description: "VAT rate in basis points: 2000 = 20 %, 550 = 5.5 %. Optional, default 0.",
+    example: 2000,
+  }),
 });
 
 /** The payment terms printed on an invoice; defaults come from the merchant's settings. */

@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "vite";
+import { DOCS_CSS, DOCS_INIT_JS } from "../docs/page";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const out = join(root, ".build/public");
@@ -19,10 +20,8 @@ export async function buildAssets(): Promise<void> {
   cpSync(join(root, "widget/pages"), out, { recursive: true });
   const swaggerDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
   for (const file of ["swagger-ui-bundle.js", "swagger-ui.css"]) cpSync(join(swaggerDir, file), join(out, "docs-assets", file));
-  writeFileSync(
-    join(out, "docs-assets/docs-init.js"),
-    'window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#reference", deepLinking: true, tryItOutEnabled: true, persistAuthorization: true });\n',
-  );
+  writeFileSync(join(out, "docs-assets/docs-init.js"), DOCS_INIT_JS);
+  writeFileSync(join(out, "docs-assets/docs.css"), DOCS_CSS);
   await build({ configFile: join(root, "widget/vite.config.ts") });
 }
 

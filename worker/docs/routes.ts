@@ -1,22 +1,16 @@
 /** `/openapi.json` (generated from the same zod schemas that validate requests) and `/docs`. */
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { ProblemSchema } from "../../shared/schemas/common";
 import type { AppEnv } from "../lib/types";
+import { finishDocument } from "./openapi";
+import { DOCS_CSP, DOCS_PAGE } from "./page";
 
-const DOCS_PAGE = `<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>Quittance API reference</title>
-  <link rel="stylesheet" href="/docs-assets/swagger-ui.css">
-  <style>body { margin: 0 } .topbar { display: none }</style>
-</head>
-<body>
-  <div id="reference"></div>
-  <script src="/docs-assets/swagger-ui-bundle.js"></script>
-  <script src="/docs-assets/docs-init.js"></script>
-</body>
-</html>`;
+const INFO = {
+  title: "Quittance API",
+  version: "1.0.0",
+  description:
+    "Invoices, payments and their status in real time. Money is an integer count of the currency's minor unit. Errors are RFC 9457 problem+json with a stable `code` and the offending `param`.",
+};
 
 export function mountDocs(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerComponent("securitySchemes", "secretKey", {
@@ -29,15 +23,18 @@ export function mountDocs(app: OpenAPIHono<AppEnv>): void {
     scheme: "bearer",
     description: "A client session (cs_…) minted by POST /v1/client_sessions.",
   });
-  app.doc31("/openapi.json", (c) => ({
-    openapi: "3.1.0",
-    info: {
-      title: "Quittance API",
-      version: "1.0.0",
-      description:
-        "Invoices, payments and their status in real time. Money is an integer count of the currency's minor unit. Errors are RFC 9457 problem+json with a stable `code` and the offending `param`.",
-    },
-    servers: [{ url: new URL(c.req.url).origin }],
-  }));
-  app.get("/docs", (c) => c.html(DOCS_PAGE));
+  app.openAPIRegistry.register("Problem", ProblemSchema);
+
+  // The routes do not change once the app is built: the document is generated once, only `servers` follows the request.
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get("/openapi.json", (c) => {
+    document ??= finishDocument(app.getOpenAPI31Document({ openapi: "3.1.0", info: INFO }), app.routes);
+    return c.json({ ...document, servers: [{ url: new URL(c.req.url).origin }] });
+  });
+  app.get("/docs", (c) => {
+    c.header("content-security-policy", DOCS_CSP);
+    c.header("referrer-policy", "no-referrer");
+    c.header("x-content-type-options", "nosniff");
+    return c.html(DOCS_PAGE);
+  });
 }
