@@ -172,7 +172,9 @@ describe("publishing on every write path, without a cron", () => {
     const w = await world();
     const invoice = await createInvoice(w.merchant.key, w.customer);
     const hosted = (await api(w.merchant.key, "GET", `/v1/invoices/${invoice.id}`)).body.hosted_url as string;
-    const page = await worker.fetch(new Request(`http://127.0.0.1:8787${new URL(hosted).pathname}`), w.spy.env, createExecutionContext());
+    const pageContext = createExecutionContext();
+    const page = await worker.fetch(new Request(`http://127.0.0.1:8787${new URL(hosted).pathname}`), w.spy.env, pageContext);
+    await waitOnExecutionContext(pageContext);
     expect(page.status).toBe(200);
     await expectPublished(w, "invoice.viewed");
 
@@ -196,7 +198,9 @@ describe("publishing on every write path, without a cron", () => {
       ["click", (token: string) => `/t/c/${token}`, "reminder.clicked"],
     ] as const) {
       const step = { ...w, spy: spyingEnv(), stream: await mustOpenStream(w.merchant.key) };
-      const response = await worker.fetch(new Request(`http://127.0.0.1:8787${path(await trackingToken(env, purpose, reminder))}`, { redirect: "manual" }), step.spy.env, createExecutionContext());
+      const trackingContext = createExecutionContext();
+      const response = await worker.fetch(new Request(`http://127.0.0.1:8787${path(await trackingToken(env, purpose, reminder))}`, { redirect: "manual" }), step.spy.env, trackingContext);
+      await waitOnExecutionContext(trackingContext);
       expect(response.status).toBeLessThan(400);
       await expectPublished(step, type);
     }

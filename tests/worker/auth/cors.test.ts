@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createCustomer, createInvoice, createMerchant, databaseFingerprint, type TestMerchant } from "../helpers";
-import { allowOrigins, expectProblem, mintSession } from "./support";
+import { allowOrigins, expectProblem, mintSession } from "../security/support";
 
 const SHOP = "https://shop.example";
 const OTHER_SHOP = "https://other-shop.example";

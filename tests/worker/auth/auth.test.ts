@@ -2,7 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../../worker/app";
 import { api, createMerchant, databaseFingerprint } from "../helpers";
-import { createWorld, expectProblem, mintSession, sha256Hex, type World } from "./support";
+import { createWorld, expectProblem, mintSession, sha256Hex, type World } from "../security/support";
 
 let world: World;
 let session: string;

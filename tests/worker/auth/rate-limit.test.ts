@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { api, createCustomer, createMerchant, type ApiResponse } from "../helpers";
-import { expectProblem, mintSession } from "./support";
+import { expectProblem, mintSession } from "../security/support";
 
 /** The limit set in vitest.config.ts for tests (production: wrangler.toml). */
 const TEST_LIMIT = 600;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, inject, it } from "vitest";
 import { api, createCustomer, createInvoice, createMerchant, recordPayment, type TestMerchant } from "../helpers";
-import { eventLog, lastEventId, poll, sleep } from "./support";
+import { eventLog, lastEventId, poll, sleep } from "../realtime/support";
 
 const port = inject("webhookReceiverPort");
 const DEADLINE_MS = 15_000;

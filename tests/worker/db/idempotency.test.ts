@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createCustomer, createInvoice, createMerchant, databaseFingerprint, recordPayment, type TestMerchant } from "../helpers";
-import { expectProblem } from "./support";
+import { expectProblem } from "../security/support";
 
 let merchant: TestMerchant;
 let other: TestMerchant;
