@@ -2,11 +2,12 @@
  * The cron's chores (every minute): drop expired idempotency records and sessions, seal any event
  * left unsealed, and nudge the hubs of merchants with webhook endpoints so an event whose notify
  * was lost is still delivered within a minute; re-read from their provider the payments left in
- * flight for more than 15 minutes; queue the reminders due.
+ * flight for more than 15 minutes; announce the invoices newly overdue; queue the reminders due.
  */
 import { IDEMPOTENCY_RETENTION_HOURS } from "./db/idempotency";
 import { sealChain } from "./events/chain";
 import { publish, publishNow } from "./events/publish";
+import { announceOverdue } from "./invoices/overdue";
 import { reconcilePayments } from "./payments/reconcile";
 import { runReminders } from "./reminders/run";
 
@@ -22,6 +23,7 @@ export async function runHousekeeping(env: Env, now: Date, ctx: { waitUntil(prom
   for (const { merchant_id } of unsealed!.results) await sealChain(env.DB, merchant_id);
   await Promise.all(withEndpoints!.results.map(({ merchant_id }) => publishNow(env, merchant_id)));
   for (const moved of await reconcilePayments(env, now, "")) publish(ctx, env, moved);
+  for (const moved of await announceOverdue(env.DB, now)) publish(ctx, env, moved);
   await runReminders(env, now);
 }
 

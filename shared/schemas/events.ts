@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   "invoice.reopened",
   "invoice.overdue",
   "invoice.voided",
+  "invoice.marked_uncollectible",
   "payment.succeeded",
   "payment.failed",
   "payment.refunded",

@@ -83,6 +83,10 @@ export function serializeEvent(row: EventRow): ApiEvent {
   };
 }
 
+/** An invoice's state as every invoice event's data shows it, as SQL over a row of `invoices`. */
+export const INVOICE_SNAPSHOT_SQL = `json_object('number', number, 'status', status, 'currency', currency, 'total', total,
+  'amount_paid', amount_paid, 'amount_due', total - amount_paid, 'due_date', due_date, 'version', version)`;
+
 /**
  * Appends an invoice event whose data is read from the invoice row inside the same transaction,
  * so the event always shows the state the change produced.
@@ -94,10 +98,7 @@ export function appendInvoiceEvent(
   return db
     .prepare(
       `INSERT INTO events (id_suffix, merchant_id, type, invoice_id, payment_id, customer_id, data, created_at)
-       SELECT ?, merchant_id, ?, id, ?, customer_id,
-         json_patch(json_object('number', number, 'status', status, 'currency', currency, 'total', total,
-           'amount_paid', amount_paid, 'amount_due', total - amount_paid, 'due_date', due_date, 'version', version), ?),
-         ?
+       SELECT ?, merchant_id, ?, id, ?, customer_id, json_patch(${INVOICE_SNAPSHOT_SQL}, ?), ?
        FROM invoices WHERE id = ?`,
     )
     .bind(randomBase32(16), event.type, event.paymentId ?? null, JSON.stringify(event.extra ?? {}), event.now.toISOString(), event.invoiceId);

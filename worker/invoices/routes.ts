@@ -14,7 +14,7 @@ import { publish } from "../events/publish";
 import { createRouter, jsonBody, jsonResponse, problemResponses, secretKeySecurity } from "../lib/router";
 import { listInvoices } from "./queries";
 import { loadInvoice, serializeInvoices } from "./read";
-import { createInvoice, issueInvoice, updateDraft, voidInvoice } from "./write";
+import { createInvoice, issueInvoice, markUncollectible, updateDraft, voidInvoice } from "./write";
 import { waitForStatus } from "./long-poll";
 
 const IdParam = z.object({ id: z.string().max(64).meta({ param: { name: "id", in: "path" }, example: "inv_01jf9v3k8m2q7w4x5y6z0a1b2c" }) });
@@ -80,6 +80,7 @@ invoices.openapi(
 for (const [action, summary, run] of [
   ["issue", "Issue a draft: number assigned, immutable from then on", issueInvoice],
   ["void", "Void an open invoice with nothing paid", voidInvoice],
+  ["mark_uncollectible", "Write off an open or partially paid invoice: no more payments or reminders", markUncollectible],
 ] as const) {
   invoices.openapi(
     createRoute({

@@ -1,8 +1,8 @@
-/** Creating, changing, issuing and voiding invoices. Each change and its events land in one batch. */
+/** Creating, changing, issuing, voiding and writing off invoices. Each change and its events land in one batch. */
 import { AmountOutOfRangeError, computeInvoiceAmounts, quantityToMilli } from "../../shared/money";
 import type { InvoiceCreateInput, InvoiceUpdateInput } from "../../shared/schemas/invoices";
 import type { Settings } from "../../shared/schemas/settings";
-import { addDays, utcDay } from "../../shared/status";
+import { addDays, isPayable, utcDay } from "../../shared/status";
 import { runBatch, versionGuard, withRetries } from "../db/batch";
 import { appendInvoiceEvent, type LogMoved } from "../events/log";
 import { ApiError, notFound } from "../errors";
@@ -193,6 +193,27 @@ export async function voidInvoice(db: D1Database, merchantId: string, invoiceId:
       versionGuard(db, "invoices", row),
       db.prepare("UPDATE invoices SET status = 'void', voided_at = ?, updated_at = ?, version = version + 1 WHERE id = ?").bind(at, at, row.id),
       appendInvoiceEvent(db, { type: "invoice.voided", invoiceId, now }),
+    ]);
+  });
+  return { merchantId };
+}
+
+/**
+ * Writes off an invoice the merchant no longer expects to be paid: it stops being payable (no
+ * payment, no reminder) and keeps what was paid. Refused while a payment is in flight.
+ */
+export async function markUncollectible(db: D1Database, merchantId: string, invoiceId: string, now: Date): Promise<LogMoved> {
+  await withRetries(async () => {
+    const row = await requireInvoice(db, merchantId, invoiceId);
+    if (!isPayable(row.status)) {
+      throw new ApiError("invoice_not_open", `Only an open or partially paid invoice can be marked uncollectible; this one is ${row.status}.`);
+    }
+    if (row.processing > 0) throw new ApiError("invoice_has_payments", "A payment of this invoice is in flight: wait for its outcome first.");
+    const at = now.toISOString();
+    await runBatch(db, [
+      versionGuard(db, "invoices", row),
+      db.prepare("UPDATE invoices SET status = 'uncollectible', updated_at = ?, version = version + 1 WHERE id = ?").bind(at, row.id),
+      appendInvoiceEvent(db, { type: "invoice.marked_uncollectible", invoiceId, now }),
     ]);
   });
   return { merchantId };
