@@ -55,7 +55,7 @@ export default defineConfig({
       },
       {
         // The source's own layout (imports, SQL placement, file sizes), read from disk in Node.
-        test: { name: "code", include: ["tests/code/**/*.test.ts"], environment: "node" },
+        test: { name: "code", include: ["tests/code/**/*.test.ts", "tests/cli/**/*.test.ts"], environment: "node" },
       },
       {
         test: {

@@ -16,8 +16,35 @@ export interface D1Target {
 
 const quiet = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" };
 
+/** What SQLite answers while another process (a running `npm start`) holds the write lock. */
+const BUSY = /SQLITE_BUSY|database is locked/i;
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Runs `attempt` again while it fails because the database is busy, with exponential backoff
+ * (100 ms, 200 ms, … at most 2 s a wait, 8 attempts); any other failure is thrown at once. A busy
+ * database refuses the whole script, so a retried write never lands twice.
+ * @example withBusyRetry(() => wrangler(["d1", "execute", …]))
+ */
+export function withBusyRetry<T>(attempt: () => T, options: { attempts?: number; sleep?: (ms: number) => void } = {}): T {
+  const attempts = options.attempts ?? 8;
+  const sleep = options.sleep ?? sleepSync;
+  for (let round = 1; ; round += 1) {
+    try {
+      return attempt();
+    } catch (error) {
+      const text = `${error instanceof Error ? error.message : String(error)} ${(error as { stderr?: unknown }).stderr ?? ""}`;
+      if (!BUSY.test(text) || round >= attempts) throw error;
+      sleep(Math.min(2000, 100 * 2 ** (round - 1)));
+    }
+  }
+}
+
 function wrangler(args: string[]): string {
-  return execFileSync("wrangler", args, { encoding: "utf8", env: quiet, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+  return withBusyRetry(() => execFileSync("wrangler", args, { encoding: "utf8", env: quiet, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 }));
 }
 
 /** A SQL literal for one parameter value. */
