@@ -1,0 +1,84 @@
+/**
+ * The list and its selection: the invoices shown (only the one named by `invoice` when set), which
+ * are checked, their total. One payment has one currency, so checking another currency starts over.
+ */
+import type { ReactiveControllerHost } from "lit";
+import type { ClientApi, Invoice } from "../api";
+import { emit } from "../events";
+
+export interface SelectionHost extends ReactiveControllerHost, HTMLElement {
+  /** Shows only this invoice when set. */
+  readonly invoice: string | null;
+}
+
+/** Open with something left to pay. */
+export function payable(invoice: Invoice | undefined): invoice is Invoice {
+  return invoice !== undefined && (invoice.status === "open" || invoice.status === "partially_paid") && invoice.amount_due > 0;
+}
+
+/** Plain state with a host to re-render: it needs no lifecycle hook, so it is not registered with addController. */
+export class SelectionController {
+  #host: SelectionHost;
+  #refreshed: (nowPaid: Invoice[]) => void;
+  #invoices: Invoice[] = [];
+  #selected: ReadonlySet<string> = new Set();
+
+  /** `refreshed` hears of each reload with the invoices that turned paid, before the host renders. */
+  constructor(host: SelectionHost, refreshed: (nowPaid: Invoice[]) => void) {
+    this.#host = host;
+    this.#refreshed = refreshed;
+  }
+
+  get invoices(): Invoice[] {
+    return this.#invoices;
+  }
+
+  set invoices(invoices: Invoice[]) {
+    const only = this.#host.invoice;
+    this.#invoices = only ? invoices.filter((invoice) => invoice.id === only) : invoices;
+    this.#host.requestUpdate();
+  }
+
+  get selected(): ReadonlySet<string> {
+    return this.#selected;
+  }
+
+  set selected(ids: ReadonlySet<string>) {
+    this.#selected = ids;
+    this.#host.requestUpdate();
+  }
+
+  get selection(): Invoice[] {
+    return this.#invoices.filter((invoice) => this.#selected.has(invoice.id));
+  }
+
+  get total(): { amount: number; currency: string } | null {
+    const chosen = this.selection;
+    if (chosen.length === 0) return null;
+    return { amount: chosen.reduce((sum, invoice) => sum + invoice.amount_due, 0), currency: chosen[0]!.currency };
+  }
+
+  /** The client (un)checked an invoice. */
+  toggle(invoice: Invoice, checked: boolean): void {
+    const next = new Set(checked && this.selection.some((chosen) => chosen.currency !== invoice.currency) ? [] : this.#selected);
+    if (checked) next.add(invoice.id);
+    else next.delete(invoice.id);
+    this.selected = next;
+    emit(this.#host, "quittance-invoice-selected", { invoice: invoice.id, selected: checked });
+  }
+
+  /**
+   * Reloads the invoices and keeps only what is still payable in the selection, then tells
+   * `refreshed` which invoices turned paid meanwhile. A failed reload leaves the list as it was.
+   */
+  async refresh(api: ClientApi, signal: AbortSignal): Promise<void> {
+    const before = new Map(this.#invoices.map((invoice) => [invoice.id, invoice.status]));
+    try {
+      this.invoices = await api.invoices(signal);
+    } catch {
+      return;
+    }
+    this.selected = new Set([...this.#selected].filter((id) => payable(this.#invoices.find((invoice) => invoice.id === id))));
+    this.#refreshed(this.#invoices.filter((invoice) => invoice.status === "paid" && before.get(invoice.id) !== "paid" && before.has(invoice.id)));
+  }
+}
