@@ -76,7 +76,7 @@ export class QuittanceInvoices extends LitElement {
     this.paypalSdkUrl = PAYPAL_SDK;
     // The pay flow tells of a success with the public event; the list hears it as the page does.
     this.addEventListener("quittance-payment-succeeded", () => {
-      this.#list.selected = new Set();
+      this.#list.select(new Set());
       this.#refresh();
     });
   }
@@ -94,7 +94,7 @@ export class QuittanceInvoices extends LitElement {
   }
 
   set selected(ids: ReadonlySet<string>) {
-    this.#list.selected = ids;
+    this.#list.select(ids);
   }
 
   get locale(): Locale {
@@ -138,7 +138,7 @@ export class QuittanceInvoices extends LitElement {
     const api = new ClientApi((this.apiBase ?? SCRIPT_ORIGIN).replace(/\/$/, ""), this.session, this.sessionUrl);
     if (!this.session && !(await api.renew())) throw new Error(this.t.error);
     const [config, invoices] = await Promise.all([api.config(signal), api.invoices(signal)]);
-    this.#list.invoices = invoices;
+    this.#list.show(invoices);
     this.#live.listen(api, signal);
     return { api, config, signal };
   }
@@ -170,13 +170,14 @@ export class QuittanceInvoices extends LitElement {
     if (view.kind === "error") return errorView(this.t, view.message, () => void this.#loader.run());
     const invoice = view.kind === "detail" && this.#list.invoices.find((candidate) => candidate.id === view.invoiceId);
     if (invoice) return detailView(this, invoice, () => this.#open(LIST));
+    if (view.kind === "list" || view.kind === "detail") {
+      return listView(this, this.#list, {
+        openDetail: (invoiceId) => this.#open({ kind: "detail", invoiceId }),
+        pay: () => this.#flow.choose(this.#loader.value!),
+      });
+    }
     if (view.kind === "method") return methodView(this, this.#flow, this.#list);
-    if (view.kind === "paying") return payingView(this, view, this.#flow);
-    if (view.kind === "paid" || view.kind === "failed") return outcomeView(this, view, this.#flow);
-    return listView(this, this.#list, {
-      openDetail: (invoiceId) => this.#open({ kind: "detail", invoiceId }),
-      pay: () => this.#flow.choose(this.#loader.value!),
-    });
+    return view.kind === "paying" ? payingView(this, view, this.#flow) : outcomeView(this, view, this.#flow);
   }
 
   override render() {

@@ -22,12 +22,14 @@ export interface PayFlowHost extends ReactiveControllerHost, HTMLElement, Ui {
 
 /**
  * The element keeps this controller in a private field, so its public methods are reachable only
- * from the element and its views: they are the client's intents (pick, start, submit, try again,
+ * from the element and its views: they are the client's intents (choose, pick, start, submit,
  * close). The steps of a payment (settle, fail, provider mounting) are private.
  */
 export class PayFlowController implements ReactiveController, PayFlowModel {
   /** The step shown, or null when the flow is closed. */
   view: FlowView | null = null;
+  /** The merchant's methods, from the session. */
+  methods: string[] = [];
   method: string | null = null;
   /** A payment is being created: Continue is disabled so a double click makes one payment. */
   starting = false;
@@ -47,11 +49,11 @@ export class PayFlowController implements ReactiveController, PayFlowModel {
     this.#teardownProvider();
   }
 
-  /** Opens the method picker for the selection ("Pay", or "Try again" after a failure). */
-  choose(session: Session): void {
+  /** Opens the method picker for the selection: "Pay" (with the session), or "Try again" after a failure. */
+  choose(session = this.#session!): void {
     // "Try again" after the invoices were paid elsewhere meanwhile: nothing left to pay, back to the list.
     if (this.#list.selection.length === 0) return this.close();
-    const methods = session.config.payment_methods;
+    const methods = (this.methods = session.config.payment_methods);
     this.#session = session;
     this.method = methods.length === 1 ? methods[0]! : this.method;
     this.#show({ kind: "method" });
@@ -63,25 +65,9 @@ export class PayFlowController implements ReactiveController, PayFlowModel {
     this.#show(null);
   }
 
-  get methods(): string[] {
-    return this.#session!.config.payment_methods;
-  }
-
   pick(method: string): void {
     this.method = method;
     this.#host.requestUpdate();
-  }
-
-  start(): void {
-    void this.#start();
-  }
-
-  submit(cardNumber: string): void {
-    void this.#submit(cardNumber);
-  }
-
-  tryAgain(): void {
-    this.choose(this.#session!);
   }
 
   #show(view: FlowView | null): void {
@@ -90,7 +76,7 @@ export class PayFlowController implements ReactiveController, PayFlowModel {
   }
 
   /** Creates the payment on our server, then hands over to the method's own step. */
-  async #start(): Promise<void> {
+  async start(): Promise<void> {
     const host = this.#host;
     const { api } = this.#session!;
     const method = this.method;
@@ -129,7 +115,7 @@ export class PayFlowController implements ReactiveController, PayFlowModel {
   }
 
   /** The sandbox card form or Stripe's element was submitted. */
-  async #submit(cardNumber: string): Promise<void> {
+  async submit(cardNumber: string): Promise<void> {
     if (this.view?.kind !== "paying") return;
     const { api } = this.#session!;
     const t = this.#host.t;

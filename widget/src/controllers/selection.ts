@@ -16,12 +16,14 @@ export function payable(invoice: Invoice | undefined): invoice is Invoice {
   return invoice !== undefined && (invoice.status === "open" || invoice.status === "partially_paid") && invoice.amount_due > 0;
 }
 
-/** Plain state with a host to re-render: it needs no lifecycle hook, so it is not registered with addController. */
+/** State with a host to re-render; it needs no lifecycle hook, so it is not registered with addController. */
 export class SelectionController {
+  /** The invoices shown. */
+  invoices: Invoice[] = [];
+  /** The ids of the checked invoices. */
+  selected: ReadonlySet<string> = new Set();
   #host: SelectionHost;
   #refreshed: (nowPaid: Invoice[]) => void;
-  #invoices: Invoice[] = [];
-  #selected: ReadonlySet<string> = new Set();
 
   /** `refreshed` hears of each reload with the invoices that turned paid, before the host renders. */
   constructor(host: SelectionHost, refreshed: (nowPaid: Invoice[]) => void) {
@@ -29,27 +31,20 @@ export class SelectionController {
     this.#refreshed = refreshed;
   }
 
-  get invoices(): Invoice[] {
-    return this.#invoices;
-  }
-
-  set invoices(invoices: Invoice[]) {
+  /** Shows `invoices` (only the one named by the host's `invoice` when set). */
+  show(invoices: Invoice[]): void {
     const only = this.#host.invoice;
-    this.#invoices = only ? invoices.filter((invoice) => invoice.id === only) : invoices;
+    this.invoices = only ? invoices.filter((invoice) => invoice.id === only) : invoices;
     this.#host.requestUpdate();
   }
 
-  get selected(): ReadonlySet<string> {
-    return this.#selected;
-  }
-
-  set selected(ids: ReadonlySet<string>) {
-    this.#selected = ids;
+  select(ids: ReadonlySet<string>): void {
+    this.selected = ids;
     this.#host.requestUpdate();
   }
 
   get selection(): Invoice[] {
-    return this.#invoices.filter((invoice) => this.#selected.has(invoice.id));
+    return this.invoices.filter((invoice) => this.selected.has(invoice.id));
   }
 
   get total(): { amount: number; currency: string } | null {
@@ -60,10 +55,10 @@ export class SelectionController {
 
   /** The client (un)checked an invoice. */
   toggle(invoice: Invoice, checked: boolean): void {
-    const next = new Set(checked && this.selection.some((chosen) => chosen.currency !== invoice.currency) ? [] : this.#selected);
+    const next = new Set(checked && this.selection.some((chosen) => chosen.currency !== invoice.currency) ? [] : this.selected);
     if (checked) next.add(invoice.id);
     else next.delete(invoice.id);
-    this.selected = next;
+    this.select(next);
     emit(this.#host, "quittance-invoice-selected", { invoice: invoice.id, selected: checked });
   }
 
@@ -72,13 +67,13 @@ export class SelectionController {
    * `refreshed` which invoices turned paid meanwhile. A failed reload leaves the list as it was.
    */
   async refresh(api: ClientApi, signal: AbortSignal): Promise<void> {
-    const before = new Map(this.#invoices.map((invoice) => [invoice.id, invoice.status]));
+    const before = new Map(this.invoices.map((invoice) => [invoice.id, invoice.status]));
     try {
-      this.invoices = await api.invoices(signal);
+      this.show(await api.invoices(signal));
     } catch {
       return;
     }
-    this.selected = new Set([...this.#selected].filter((id) => payable(this.#invoices.find((invoice) => invoice.id === id))));
-    this.#refreshed(this.#invoices.filter((invoice) => invoice.status === "paid" && before.get(invoice.id) !== "paid" && before.has(invoice.id)));
+    this.select(new Set([...this.selected].filter((id) => payable(this.invoices.find((invoice) => invoice.id === id)))));
+    this.#refreshed(this.invoices.filter((invoice) => invoice.status === "paid" && before.get(invoice.id) !== "paid" && before.has(invoice.id)));
   }
 }

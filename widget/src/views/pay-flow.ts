@@ -8,10 +8,11 @@ export interface PayFlowModel {
   readonly methods: string[];
   readonly method: string | null;
   readonly starting: boolean;
+  /** "Try again": back to the method picker for what is still selected. */
+  choose(): void;
   pick(method: string): void;
   start(): void;
   submit(cardNumber: string): void;
-  tryAgain(): void;
   close(): void;
 }
 
@@ -88,7 +89,7 @@ export function outcomeView(ui: Ui, view: Extract<FlowView, { kind: "paid" | "fa
     <p>${view.message}</p>
     <p class="meta">${t.failedNext}</p>
     <div class="actions">
-      <button class="primary" @click=${() => flow.tryAgain()}>${t.tryAgain}</button>
+      <button class="primary" @click=${() => flow.choose()}>${t.tryAgain}</button>
       <button @click=${close}>${t.back}</button>
     </div>
   </div>`;
