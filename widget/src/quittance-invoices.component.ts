@@ -58,13 +58,13 @@ export class QuittanceInvoices extends LitElement {
 
   #list = new SelectionController(this, (nowPaid) => this.#refreshed(nowPaid));
   #flow = new PayFlowController(this, this.#list);
-  #live = new LiveConnectionController(this, () => this.#refresh());
+  #live = new LiveConnectionController(this, () => void this.#list.refresh(this.#loader.value));
   #loader = new LoaderController(this, (signal) => this.#load(signal));
   /** The list, or one invoice's detail, when the pay flow is closed. */
   #page: View = LIST;
-  #announcement = "";
+  #announcement: string | undefined;
   /** The view last rendered: focus follows when it changes. */
-  #shown: View | null = null;
+  #shown: View | undefined;
 
   constructor() {
     super();
@@ -77,7 +77,7 @@ export class QuittanceInvoices extends LitElement {
     // The pay flow tells of a success with the public event; the list hears it as the page does.
     this.addEventListener("quittance-payment-succeeded", () => {
       this.#list.select(new Set());
-      this.#refresh();
+      void this.#list.refresh(this.#loader.value);
     });
   }
 
@@ -143,12 +143,6 @@ export class QuittanceInvoices extends LitElement {
     return { api, config, signal };
   }
 
-  /** A change was pushed or a payment settled: reload the invoices. */
-  #refresh(): void {
-    const session = this.#loader.value;
-    if (session) void this.#list.refresh(session.api, session.signal);
-  }
-
   /** Announces what got paid; closes the method picker when nothing chosen is left to pay. */
   #refreshed(nowPaid: Invoice[]): void {
     if (nowPaid.length > 0) this.announce(nowPaid.map((invoice) => this.t.nowPaid(invoice.number ?? "")).join(" "));
@@ -161,7 +155,7 @@ export class QuittanceInvoices extends LitElement {
     const view = this.view;
     if (view === this.#shown) return;
     this.#shown = view;
-    if (view.kind === "loading" || view.kind === "list" || view.kind === "error") return;
+    // The list, loading and error views have no such heading: nothing moves there.
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>("[data-autofocus]")?.focus());
   }
 

@@ -26,18 +26,19 @@ export interface PayFlowHost extends ReactiveControllerHost, HTMLElement, Ui {
  * close). The steps of a payment (settle, fail, provider mounting) are private.
  */
 export class PayFlowController implements ReactiveController, PayFlowModel {
-  /** The step shown, or null when the flow is closed. */
-  view: FlowView | null = null;
-  /** The merchant's methods, from the session. */
-  methods: string[] = [];
-  method: string | null = null;
+  // No initialisers: undefined reads as "none yet" (and costs no bytes).
+  /** The step shown, or undefined when the flow is closed. */
+  view: FlowView | undefined;
+  /** The merchant's methods, from the session (read once the picker is open). */
+  declare methods: string[];
+  method: string | undefined;
   /** A payment is being created: Continue is disabled so a double click makes one payment. */
-  starting = false;
+  starting: boolean | undefined;
   #host: PayFlowHost;
   #list: SelectionController;
-  #session: Session | null = null;
-  #card: MountedCard | null = null;
-  #providerHost: HTMLElement | null = null;
+  #session: Session | undefined;
+  #card: MountedCard | undefined;
+  #providerHost: HTMLElement | undefined;
 
   constructor(host: PayFlowHost, list: SelectionController) {
     this.#host = host;
@@ -59,18 +60,18 @@ export class PayFlowController implements ReactiveController, PayFlowModel {
     this.#show({ kind: "method" });
   }
 
-  /** Closes the flow (back to the list), unmounting any provider UI. */
-  close(): void {
+  /** Closes the flow (back to the list), unmounting any provider UI. Bound: views pass it as a listener. */
+  close = (): void => {
     this.#teardownProvider();
-    this.#show(null);
-  }
+    this.#show(undefined);
+  };
 
   pick(method: string): void {
     this.method = method;
     this.#host.requestUpdate();
   }
 
-  #show(view: FlowView | null): void {
+  #show(view: FlowView | undefined): void {
     this.view = view;
     this.#host.requestUpdate();
   }
@@ -173,8 +174,8 @@ export class PayFlowController implements ReactiveController, PayFlowModel {
 
   #teardownProvider(): void {
     this.#card?.destroy();
-    this.#card = null;
+    this.#card = undefined;
     this.#providerHost?.remove();
-    this.#providerHost = null;
+    this.#providerHost = undefined;
   }
 }

@@ -3,8 +3,9 @@
  * are checked, their total. One payment has one currency, so checking another currency starts over.
  */
 import type { ReactiveControllerHost } from "lit";
-import type { ClientApi, Invoice } from "../api";
+import type { Invoice } from "../api";
 import { emit } from "../events";
+import type { Session } from "../view";
 
 export interface SelectionHost extends ReactiveControllerHost, HTMLElement {
   /** Shows only this invoice when set. */
@@ -63,13 +64,14 @@ export class SelectionController {
   }
 
   /**
-   * Reloads the invoices and keeps only what is still payable in the selection, then tells
+   * Reloads the invoices (once a session is loaded) and keeps only what is still payable in the selection, then tells
    * `refreshed` which invoices turned paid meanwhile. A failed reload leaves the list as it was.
    */
-  async refresh(api: ClientApi, signal: AbortSignal): Promise<void> {
+  async refresh(session: Session | undefined): Promise<void> {
+    if (!session) return;
     const before = new Map(this.invoices.map((invoice) => [invoice.id, invoice.status]));
     try {
-      this.show(await api.invoices(signal));
+      this.show(await session.api.invoices(session.signal));
     } catch {
       return;
     }

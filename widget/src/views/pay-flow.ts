@@ -6,14 +6,15 @@ import type { FlowView, Ui } from "../view";
 /** What the steps read from the pay flow, and the client's intents they hand back to it. */
 export interface PayFlowModel {
   readonly methods: string[];
-  readonly method: string | null;
-  readonly starting: boolean;
+  readonly method: string | undefined;
+  readonly starting: boolean | undefined;
   /** "Try again": back to the method picker for what is still selected. */
   choose(): void;
   pick(method: string): void;
   start(): void;
   submit(cardNumber: string): void;
-  close(): void;
+  /** Bound, so a view can hand it to a listener as is. */
+  readonly close: () => void;
 }
 
 /** The selection being paid. */
@@ -24,9 +25,8 @@ export interface Paying {
 
 export function methodView(ui: Ui, flow: PayFlowModel, paying: Paying): TemplateResult {
   const t = ui.t;
-  const close = () => flow.close();
   if (flow.methods.length === 0) {
-    return html`<div class="panel" part="dialog"><p data-autofocus tabindex="-1">${t.noMethod}</p><button @click=${close}>${t.back}</button></div>`;
+    return html`<div class="panel" part="dialog"><p data-autofocus tabindex="-1">${t.noMethod}</p><button @click=${flow.close}>${t.back}</button></div>`;
   }
   const total = paying.total!;
   return html`<form class="panel" part="method-form" aria-busy=${flow.starting ? "true" : "false"} @submit=${(event: Event) => (event.preventDefault(), flow.start())}>
@@ -42,14 +42,13 @@ export function methodView(ui: Ui, flow: PayFlowModel, paying: Paying): Template
     </fieldset>
     <div class="actions">
       <button type="submit" class="primary" part="continue-button" ?disabled=${!flow.method || flow.starting}>${t.continue}</button>
-      <button type="button" @click=${close}>${t.back}</button>
+      <button type="button" @click=${flow.close}>${t.back}</button>
     </div>
   </form>`;
 }
 
 export function payingView(ui: Ui, view: Extract<FlowView, { kind: "paying" }>, flow: PayFlowModel): TemplateResult {
   const t = ui.t;
-  const close = () => flow.close();
   const amount = ui.money(view.payment.amount, view.payment.currency);
   const action = view.payment.action;
   const submit = (event: Event) => {
@@ -68,20 +67,19 @@ export function payingView(ui: Ui, view: Extract<FlowView, { kind: "paying" }>, 
     ${action?.type === "sandbox" || action?.type === "card"
       ? html`<div class="actions">
           <button type="submit" class="primary" part="confirm-button" ?disabled=${view.busy}>${t.payNow(amount)}</button>
-          <button type="button" ?disabled=${view.busy} @click=${close}>${t.back}</button>
+          <button type="button" ?disabled=${view.busy} @click=${flow.close}>${t.back}</button>
         </div>`
-      : html`<button type="button" @click=${close}>${t.back}</button>`}
+      : html`<button type="button" @click=${flow.close}>${t.back}</button>`}
   </form>`;
 }
 
 export function outcomeView(ui: Ui, view: Extract<FlowView, { kind: "paid" | "failed" }>, flow: PayFlowModel): TemplateResult {
   const t = ui.t;
-  const close = () => flow.close();
   if (view.kind === "paid") {
     return html`<div class="panel" part="receipt">
       <h2 class="success" tabindex="-1" data-autofocus>${t.succeeded}</h2>
       <p>${t.receipt(ui.money(view.payment.amount, view.payment.currency), view.payment.invoices.length)}</p>
-      <button class="primary" @click=${close}>${t.done}</button>
+      <button class="primary" @click=${flow.close}>${t.done}</button>
     </div>`;
   }
   return html`<div class="panel" part="failure" role="alert">
@@ -90,7 +88,7 @@ export function outcomeView(ui: Ui, view: Extract<FlowView, { kind: "paid" | "fa
     <p class="meta">${t.failedNext}</p>
     <div class="actions">
       <button class="primary" @click=${() => flow.choose()}>${t.tryAgain}</button>
-      <button @click=${close}>${t.back}</button>
+      <button @click=${flow.close}>${t.back}</button>
     </div>
   </div>`;
 }
