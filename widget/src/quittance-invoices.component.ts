@@ -7,13 +7,13 @@
  */
 import { html, LitElement, type PropertyValues, type TemplateResult } from "lit";
 import { ClientApi, type Invoice } from "./api";
-import { LiveConnectionController } from "./controllers/live-connection";
 import { LoaderController } from "./controllers/loader";
 import { PayFlowController } from "./controllers/pay-flow";
 import { SelectionController } from "./controllers/selection";
 import type { PaymentEventDetail } from "./events";
 import { formatMoney } from "./format";
 import { pickLocale, strings, type Locale, type Strings } from "./i18n";
+import { listenLive } from "./live-connection";
 import { PAYPAL_SDK } from "./providers/paypal";
 import { STRIPE_JS } from "./providers/stripe";
 import { styles } from "./quittance-invoices.styles";
@@ -21,7 +21,6 @@ import type { Session, View } from "./view";
 import { detailView } from "./views/detail";
 import { listView } from "./views/list";
 import { methodView, outcomeView, payingView } from "./views/pay-flow";
-import { errorView, loadingView } from "./views/session";
 
 export type { PaymentEventDetail, View };
 
@@ -58,7 +57,6 @@ export class QuittanceInvoices extends LitElement {
 
   #list = new SelectionController(this, (nowPaid) => this.#refreshed(nowPaid));
   #flow = new PayFlowController(this, this.#list);
-  #live = new LiveConnectionController(this, () => void this.#list.refresh(this.#loader.value));
   #loader = new LoaderController(this, (signal) => this.#load(signal));
   /** The list, or one invoice's detail, when the pay flow is closed. */
   #page: View = LIST;
@@ -139,7 +137,7 @@ export class QuittanceInvoices extends LitElement {
     if (!this.session && !(await api.renew())) throw new Error(this.t.error);
     const [config, invoices] = await Promise.all([api.config(signal), api.invoices(signal)]);
     this.#list.show(invoices);
-    this.#live.listen(api, signal);
+    listenLive(api, signal, () => void this.#list.refresh(this.#loader.value));
     return { api, config, signal };
   }
 
@@ -160,8 +158,13 @@ export class QuittanceInvoices extends LitElement {
   }
 
   #body(view: View): TemplateResult {
-    if (view.kind === "loading") return loadingView(this.t);
-    if (view.kind === "error") return errorView(this.t, view.message, () => void this.#loader.run());
+    const t = this.t;
+    if (view.kind === "loading") {
+      return html`<div class="skeleton" part="loading" aria-busy="true"><span class="visually-hidden">${t.loading}</span><div></div><div></div><div></div></div>`;
+    }
+    if (view.kind === "error") {
+      return html`<div class="panel" part="error" role="alert"><p>${t.error}</p><p class="meta">${view.message}</p><button @click=${() => void this.#loader.run()}>${t.retry}</button></div>`;
+    }
     const invoice = view.kind === "detail" && this.#list.invoices.find((candidate) => candidate.id === view.invoiceId);
     if (invoice) return detailView(this, invoice, () => this.#open(LIST));
     if (view.kind === "list" || view.kind === "detail") {

@@ -106,7 +106,7 @@ export class PayFlowController implements ReactiveController, PayFlowModel {
         const buttons = await renderPayPal(host.paypalSdkUrl, action.client_id, created.currency, action.order_id, this.#ensureProviderHost(), {
           onApprove: async () => this.#settle(await api.capture(created.id)),
           onError: (message) => this.#fail(message, created),
-          onCancel: () => this.close(),
+          onCancel: this.close,
         });
         if (left()) void buttons.close();
       }

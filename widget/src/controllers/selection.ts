@@ -64,8 +64,9 @@ export class SelectionController {
   }
 
   /**
-   * Reloads the invoices (once a session is loaded) and keeps only what is still payable in the selection, then tells
-   * `refreshed` which invoices turned paid meanwhile. A failed reload leaves the list as it was.
+   * Reloads the invoices (once a session is loaded), keeps only what is still payable in the
+   * selection, then tells `refreshed` which invoices turned paid meanwhile. A failed reload leaves
+   * the list as it was.
    */
   async refresh(session: Session | undefined): Promise<void> {
     if (!session) return;

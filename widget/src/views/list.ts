@@ -1,4 +1,4 @@
-/** The invoice list: overdue, to pay and paid groups, checkboxes and the pay bar. Pure rendering from explicit state. */
+/** The invoice list: overdue, to pay and paid groups, checkboxes and the pay bar. Explicit state in, callbacks out. */
 import { html, nothing, type TemplateResult } from "lit";
 import type { Invoice } from "../api";
 import { payable } from "../controllers/selection";

@@ -1,4 +1,4 @@
-/** The pay flow's steps: method picker, payment form, receipt and failure. Pure rendering: the flow's state in, the client's intents out. */
+/** The pay flow's steps: method picker, payment form, receipt, failure. The flow's state in, the client's intents out. */
 import { html, nothing, type TemplateResult } from "lit";
 import type { Invoice } from "../api";
 import type { FlowView, Ui } from "../view";
