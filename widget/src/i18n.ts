@@ -43,7 +43,6 @@ const fr = {
   unitPrice: "Prix unitaire HT",
   vat: "TVA",
   totalExcl: "Total HT",
-  totalVat: "Total TVA",
   totalIncl: "Total TTC",
   amountPaid: "Déjà payé",
   amountDue: "Reste à payer",
@@ -51,7 +50,6 @@ const fr = {
   terms: "Conditions de paiement",
   history: "Paiements",
   nowPaid: (number: string) => `La facture ${number} est payée.`,
-  updated: "Vos factures ont été mises à jour.",
   invoicesList: "Vos factures",
 };
 
@@ -97,7 +95,6 @@ const en: typeof fr = {
   unitPrice: "Unit price excl. tax",
   vat: "VAT",
   totalExcl: "Total excl. tax",
-  totalVat: "Total VAT",
   totalIncl: "Total incl. tax",
   amountPaid: "Already paid",
   amountDue: "Amount due",
@@ -105,7 +102,6 @@ const en: typeof fr = {
   terms: "Payment terms",
   history: "Payments",
   nowPaid: (number: string) => `Invoice ${number} is paid.`,
-  updated: "Your invoices were updated.",
   invoicesList: "Your invoices",
 };
 

@@ -1,34 +1,28 @@
 /**
  * <quittance-invoices session="cs_…"> — a client's invoices on the merchant's own page: see them,
- * pay one or several, watch them turn paid. Rendering lives in templates.ts; this class holds the
- * state and the flows. It defines nothing by itself (see quittance-invoices.ts).
+ * pay one or several, watch them turn paid. The element holds its attributes and wires its parts:
+ * a loader (the session, with an AbortSignal), the list and its selection, the pay flow, the live
+ * connection; the views are render modules fed with explicit state and callbacks. It defines
+ * nothing by itself (see quittance-invoices.ts).
  */
-import { LitElement, type PropertyValues } from "lit";
-import { ApiProblem, ClientApi, type ClientConfig, type ClientPayment, type Invoice } from "./api";
+import { html, LitElement, type PropertyValues, type TemplateResult } from "lit";
+import { ClientApi, type Invoice } from "./api";
+import { LoaderController } from "./controllers/loader";
+import { PayFlowController } from "./controllers/pay-flow";
+import { SelectionController } from "./controllers/selection";
+import type { PaymentEventDetail } from "./events";
 import { formatMoney } from "./format";
 import { pickLocale, strings, type Locale, type Strings } from "./i18n";
-import { mountCard, STRIPE_JS, type MountedCard } from "./providers/stripe";
-import { PAYPAL_SDK, renderPayPal } from "./providers/paypal";
-import { openClientStream } from "./stream";
+import { listenLive } from "./live-connection";
+import { PAYPAL_SDK } from "./providers/paypal";
+import { STRIPE_JS } from "./providers/stripe";
 import { styles } from "./quittance-invoices.styles";
-import { renderWidget } from "./templates";
+import type { Session, View } from "./view";
+import { detailView } from "./views/detail";
+import { listView } from "./views/list";
+import { methodView, outcomeView, payingView } from "./views/pay-flow";
 
-export type View =
-  | { kind: "loading" }
-  | { kind: "error"; message: string }
-  | { kind: "list" }
-  | { kind: "detail"; invoiceId: string }
-  | { kind: "method" }
-  | { kind: "paying"; payment: ClientPayment; busy: boolean; message: string | null }
-  | { kind: "paid"; payment: ClientPayment }
-  | { kind: "failed"; message: string; payment: ClientPayment | null };
-
-export interface PaymentEventDetail {
-  payment: string;
-  invoices: string[];
-  amount: number;
-  currency: string;
-}
+export type { PaymentEventDetail, View };
 
 /** The script's own origin: the default API base. */
 const SCRIPT_ORIGIN = (() => {
@@ -38,6 +32,9 @@ const SCRIPT_ORIGIN = (() => {
     return location.origin;
   }
 })();
+
+const LOADING: View = { kind: "loading" };
+const LIST: View = { kind: "list" };
 
 export class QuittanceInvoices extends LitElement {
   static override styles = styles;
@@ -49,12 +46,6 @@ export class QuittanceInvoices extends LitElement {
     invoice: { type: String },
     stripeJsUrl: { type: String, attribute: "stripe-js-url" },
     paypalSdkUrl: { type: String, attribute: "paypal-sdk-url" },
-    view: { state: true },
-    invoices: { state: true },
-    selected: { state: true },
-    method: { state: true },
-    starting: { state: true },
-    announcement: { state: true },
   };
 
   declare session: string;
@@ -63,20 +54,15 @@ export class QuittanceInvoices extends LitElement {
   declare invoice: string | null;
   declare stripeJsUrl: string;
   declare paypalSdkUrl: string;
-  declare view: View;
-  declare invoices: Invoice[];
-  declare selected: ReadonlySet<string>;
-  declare method: string | null;
-  /** A payment is being created: Continue is disabled so a double click makes one payment. */
-  declare starting: boolean;
-  declare announcement: string;
 
-  config: ClientConfig = { payment_methods: [], merchant: { name: "" } };
-  private api: ClientApi | null = null;
-  private lifetime: AbortController | null = null;
-  private card: MountedCard | null = null;
-  private providerHost: HTMLElement | null = null;
-  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  #list = new SelectionController(this, (nowPaid) => this.#refreshed(nowPaid));
+  #flow = new PayFlowController(this, this.#list);
+  #loader = new LoaderController(this, (signal) => this.#load(signal));
+  /** The list, or one invoice's detail, when the pay flow is closed. */
+  #page: View = LIST;
+  #announcement: string | undefined;
+  /** The view last rendered: focus follows when it changes. */
+  #shown: View | undefined;
 
   constructor() {
     super();
@@ -86,12 +72,27 @@ export class QuittanceInvoices extends LitElement {
     this.invoice = null;
     this.stripeJsUrl = STRIPE_JS;
     this.paypalSdkUrl = PAYPAL_SDK;
-    this.view = { kind: "loading" };
-    this.invoices = [];
-    this.selected = new Set();
-    this.method = null;
-    this.starting = false;
-    this.announcement = "";
+    // The pay flow tells of a success with the public event; the list hears it as the page does.
+    this.addEventListener("quittance-payment-succeeded", () => {
+      this.#list.select(new Set());
+      void this.#list.refresh(this.#loader.value);
+    });
+  }
+
+  /** What the widget shows now. */
+  get view(): View {
+    const { value, failure } = this.#loader;
+    if (failure) return { kind: "error", message: failure.error instanceof Error ? failure.error.message : String(failure.error) };
+    return value ? (this.#flow.view ?? this.#page) : LOADING;
+  }
+
+  /** The ids of the checked invoices. */
+  get selected(): ReadonlySet<string> {
+    return this.#list.selected;
+  }
+
+  set selected(ids: ReadonlySet<string>) {
+    this.#list.select(ids);
   }
 
   get locale(): Locale {
@@ -106,229 +107,77 @@ export class QuittanceInvoices extends LitElement {
     return formatMoney(amount, currency, this.locale);
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.start();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.lifetime?.abort();
-    this.teardownProvider();
+  /** Says `text` in the live region (emptied first, so the same words are announced again). */
+  announce(text: string): void {
+    this.#say("");
+    requestAnimationFrame(() => this.#say(text));
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has("session") && changed.get("session") !== undefined && this.isConnected) void this.start();
-    if (changed.has("view")) this.focusView();
+    if (changed.has("session") && changed.get("session") !== undefined && this.isConnected) void this.#loader.run();
+    this.#focusView();
   }
 
-  /** Loads everything and opens the live stream; called again when the session changes. */
-  async start(): Promise<void> {
-    this.lifetime?.abort();
-    this.lifetime = new AbortController();
-    if (!this.session && !this.sessionUrl) {
-      this.view = { kind: "error", message: "missing session" };
-      return;
-    }
-    this.api = new ClientApi((this.apiBase ?? SCRIPT_ORIGIN).replace(/\/$/, ""), this.session, this.sessionUrl);
-    if (!this.session && !(await this.api.renew())) {
-      this.view = { kind: "error", message: this.t.error };
-      return;
-    }
-    this.view = { kind: "loading" };
-    try {
-      const signal = this.lifetime.signal;
-      const [config, invoices] = await Promise.all([this.api.config(signal), this.api.invoices(signal)]);
-      this.config = config;
-      this.invoices = this.scoped(invoices);
-      this.view = { kind: "list" };
-      openClientStream(this.api, (message) => this.onLive(message.event), signal);
-    } catch (error) {
-      if (this.lifetime.signal.aborted) return;
-      this.view = { kind: "error", message: error instanceof Error ? error.message : String(error) };
-    }
+  #say(text: string): void {
+    this.#announcement = text;
+    this.requestUpdate();
   }
 
-  private scoped(invoices: Invoice[]): Invoice[] {
-    return this.invoice ? invoices.filter((invoice) => invoice.id === this.invoice) : invoices;
+  #open(page: View): void {
+    this.#flow.close();
+    this.#page = page;
+    this.requestUpdate();
   }
 
-  /** A change was pushed: reload the invoices (debounced) and announce what got paid. */
-  private onLive(event: string): void {
-    if (!event.startsWith("invoice.") && !event.startsWith("payment.")) return;
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => void this.refresh(), 150);
+  /** Loads the configuration and invoices, then listens live until the next load or removal. */
+  async #load(signal: AbortSignal): Promise<Session> {
+    this.#open(LIST);
+    if (!this.session && !this.sessionUrl) throw new Error("missing session");
+    const api = new ClientApi((this.apiBase ?? SCRIPT_ORIGIN).replace(/\/$/, ""), this.session, this.sessionUrl);
+    if (!this.session && !(await api.renew())) throw new Error(this.t.error);
+    const [config, invoices] = await Promise.all([api.config(signal), api.invoices(signal)]);
+    this.#list.show(invoices);
+    listenLive(api, signal, () => void this.#list.refresh(this.#loader.value));
+    return { api, config, signal };
   }
 
-  async refresh(): Promise<void> {
-    if (!this.api) return;
-    const before = new Map(this.invoices.map((invoice) => [invoice.id, invoice.status]));
-    try {
-      this.invoices = this.scoped(await this.api.invoices(this.lifetime?.signal));
-    } catch {
-      return;
-    }
-    const nowPaid = this.invoices.filter((invoice) => invoice.status === "paid" && before.get(invoice.id) !== "paid" && before.has(invoice.id));
+  /** Announces what got paid; closes the method picker when nothing chosen is left to pay. */
+  #refreshed(nowPaid: Invoice[]): void {
     if (nowPaid.length > 0) this.announce(nowPaid.map((invoice) => this.t.nowPaid(invoice.number ?? "")).join(" "));
-    this.selected = new Set([...this.selected].filter((id) => this.payable(this.invoices.find((invoice) => invoice.id === id))));
     // Everything chosen was paid elsewhere while the method picker was open: there is nothing left to pay.
-    if (this.view.kind === "method" && this.selected.size === 0) this.view = { kind: "list" };
+    if (this.view.kind === "method" && this.#list.selected.size === 0) this.#flow.close();
   }
 
-  announce(text: string): void {
-    this.announcement = "";
-    requestAnimationFrame(() => (this.announcement = text));
-  }
-
-  payable(invoice: Invoice | undefined): invoice is Invoice {
-    return invoice !== undefined && (invoice.status === "open" || invoice.status === "partially_paid") && invoice.amount_due > 0;
-  }
-
-  get selection(): Invoice[] {
-    return this.invoices.filter((invoice) => this.selected.has(invoice.id));
-  }
-
-  get selectionTotal(): { amount: number; currency: string } | null {
-    const chosen = this.selection;
-    if (chosen.length === 0) return null;
-    return { amount: chosen.reduce((sum, invoice) => sum + invoice.amount_due, 0), currency: chosen[0]!.currency };
-  }
-
-  /** Checking an invoice of another currency starts a new selection: one payment, one currency. */
-  toggle(invoice: Invoice, checked: boolean): void {
-    const next = new Set(checked && this.selection.some((chosen) => chosen.currency !== invoice.currency) ? [] : this.selected);
-    if (checked) next.add(invoice.id);
-    else next.delete(invoice.id);
-    this.selected = next;
-    this.emit("quittance-invoice-selected", { invoice: invoice.id, selected: checked });
-  }
-
-  openDetail(invoiceId: string): void {
-    this.view = { kind: "detail", invoiceId };
-  }
-
-  backToList(): void {
-    this.teardownProvider();
-    this.view = { kind: "list" };
-  }
-
-  chooseMethod(): void {
-    // "Try again" after the invoices were paid elsewhere meanwhile: nothing left to pay, back to the list.
-    if (this.selection.length === 0) return this.backToList();
-    this.method = this.config.payment_methods.length === 1 ? this.config.payment_methods[0]! : this.method;
-    this.view = { kind: "method" };
-  }
-
-  /** Creates the payment on our server, then hands over to the method's own step. */
-  async startPayment(): Promise<void> {
-    if (!this.api || !this.method || this.starting) return;
-    const method = this.method;
-    let payment: ClientPayment | null = null;
-    // The client may go back while we wait on the network: this flow must then neither show nor mount anything.
-    const left = () => (payment ? !(this.view.kind === "paying" && this.view.payment.id === payment.id) : this.view.kind !== "method");
-    this.starting = true;
-    try {
-      const created = await this.api.pay(this.selection.map((invoice) => invoice.id), method, location.href).finally(() => (this.starting = false));
-      if (left()) return;
-      payment = created;
-      this.view = { kind: "paying", payment: created, busy: false, message: null };
-      const action = created.action;
-      if (action?.type === "redirect") {
-        this.view = { kind: "paying", payment: created, busy: true, message: this.t.redirecting };
-        location.assign(action.url);
-      } else if (action?.type === "card") {
-        await this.updateComplete;
-        const card = await mountCard(this.stripeJsUrl, action.publishable_key, action.client_secret, this.ensureProviderHost());
-        if (left()) return card.destroy();
-        this.card = card;
-      } else if (action?.type === "paypal") {
-        await this.updateComplete;
-        const buttons = await renderPayPal(this.paypalSdkUrl, action.client_id, created.currency, action.order_id, this.ensureProviderHost(), {
-          onApprove: async () => this.settle(await this.api!.capture(created.id)),
-          onError: (message) => this.fail(message, created),
-          onCancel: () => this.backToList(),
-        });
-        if (left()) void buttons.close();
-      }
-    } catch (error) {
-      if (!left()) this.fail(error instanceof ApiProblem || error instanceof Error ? error.message : String(error), payment);
-    }
-  }
-
-  /** The sandbox card form or Stripe's element was submitted. */
-  async submitPayment(cardNumber: string): Promise<void> {
-    if (this.view.kind !== "paying" || !this.api) return;
-    const payment = this.view.payment;
-    this.view = { kind: "paying", payment, busy: true, message: this.t.paying };
-    try {
-      if (payment.action?.type === "sandbox") {
-        const outcome = await this.api.sandboxCard(payment.action.form_url, cardNumber);
-        if (outcome.status !== "succeeded") return this.fail(outcome.failure_message ?? this.t.failed, payment);
-      } else if (this.card) {
-        const confirmed = await this.card.confirm(location.href);
-        if (!confirmed.ok) return this.fail(confirmed.message, payment);
-      }
-      this.settle(await this.waitForOutcome(payment.id));
-    } catch (error) {
-      this.fail(error instanceof Error ? error.message : String(error), payment);
-    }
-  }
-
-  /** Follows the payment until our server knows its outcome (the provider's webhook may lag a little). */
-  private async waitForOutcome(id: string): Promise<ClientPayment> {
-    for (let attempt = 0; attempt < 30; attempt += 1) {
-      const payment = await this.api!.payment(id);
-      if (payment.status !== "pending" && payment.status !== "processing") return payment;
-      await new Promise((resolve) => setTimeout(resolve, 500 + attempt * 100));
-    }
-    return this.api!.payment(id);
-  }
-
-  private settle(payment: ClientPayment): void {
-    this.teardownProvider();
-    if (payment.status === "failed") return this.fail(payment.failure_message ?? this.t.failed, payment);
-    this.view = { kind: "paid", payment };
-    this.selected = new Set();
-    this.announce(this.t.succeeded);
-    this.emit("quittance-payment-succeeded", { payment: payment.id, invoices: payment.invoices, amount: payment.amount, currency: payment.currency });
-    void this.refresh();
-  }
-
-  private fail(message: string, payment: ClientPayment | null): void {
-    this.teardownProvider();
-    this.view = { kind: "failed", message, payment };
-    this.announce(`${this.t.failed} ${message}`);
-    this.emit("quittance-payment-failed", { payment: payment?.id ?? null, message });
-  }
-
-  /** Provider UIs cannot live in a shadow root: a light-DOM child of the host, slotted in. */
-  private ensureProviderHost(): HTMLElement {
-    if (!this.providerHost) {
-      this.providerHost = document.createElement("div");
-      this.providerHost.slot = "provider";
-      this.append(this.providerHost);
-    }
-    return this.providerHost;
-  }
-
-  private teardownProvider(): void {
-    this.card?.destroy();
-    this.card = null;
-    this.providerHost?.remove();
-    this.providerHost = null;
-  }
-
-  private emit(name: string, detail: unknown): void {
-    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
-  }
-
-  /** Moves focus to the new view's heading so keyboard and screen-reader users follow along. */
-  private focusView(): void {
-    if (this.view.kind === "loading" || this.view.kind === "list") return;
+  /** Moves focus to a new view's heading so keyboard and screen-reader users follow along. */
+  #focusView(): void {
+    const view = this.view;
+    if (view === this.#shown) return;
+    this.#shown = view;
+    // The list, loading and error views have no such heading: nothing moves there.
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>("[data-autofocus]")?.focus());
   }
 
+  #body(view: View): TemplateResult {
+    const t = this.t;
+    if (view.kind === "loading") {
+      return html`<div class="skeleton" part="loading" aria-busy="true"><span class="visually-hidden">${t.loading}</span><div></div><div></div><div></div></div>`;
+    }
+    if (view.kind === "error") {
+      return html`<div class="panel" part="error" role="alert"><p>${t.error}</p><p class="meta">${view.message}</p><button @click=${() => void this.#loader.run()}>${t.retry}</button></div>`;
+    }
+    const invoice = view.kind === "detail" && this.#list.invoices.find((candidate) => candidate.id === view.invoiceId);
+    if (invoice) return detailView(this, invoice, () => this.#open(LIST));
+    if (view.kind === "list" || view.kind === "detail") {
+      return listView(this, this.#list, {
+        openDetail: (invoiceId) => this.#open({ kind: "detail", invoiceId }),
+        pay: () => this.#flow.choose(this.#loader.value!),
+      });
+    }
+    if (view.kind === "method") return methodView(this, this.#flow, this.#list);
+    return view.kind === "paying" ? payingView(this, view, this.#flow) : outcomeView(this, view, this.#flow);
+  }
+
   override render() {
-    return renderWidget(this);
+    return html`<div part="base" lang=${this.locale}>${this.#body(this.view)}<div class="visually-hidden" role="status" aria-live="polite">${this.#announcement}</div></div>`;
   }
 }

@@ -10,12 +10,8 @@ declare global {
   interface HTMLElementTagNameMap {
     "quittance-invoices": QuittanceInvoices;
   }
-  interface QuittanceEventMap {
-    "quittance-payment-succeeded": CustomEvent<PaymentEventDetail>;
-    "quittance-payment-failed": CustomEvent<{ payment: string | null; message: string }>;
-    "quittance-invoice-selected": CustomEvent<{ invoice: string; selected: boolean }>;
-  }
-  // The events bubble and are composed: typed on the element and wherever a host page listens.
+  // QuittanceEventMap is declared with the events (events.ts). They bubble and are composed: typed on
+  // the element and wherever a host page listens.
   interface HTMLElementEventMap extends QuittanceEventMap {}
   interface DocumentEventMap extends QuittanceEventMap {}
 }

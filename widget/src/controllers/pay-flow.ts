@@ -1,0 +1,181 @@
+/**
+ * The pay flow, from the method picker to the receipt or the failure: creates the payment on our
+ * server, hands over to the method's own step (sandbox form, Stripe's element, PayPal's buttons, a
+ * redirect), follows the payment to its outcome and fires the payment events. Provider UIs cannot
+ * live in a shadow root: they go into a light-DOM child of the host, slotted in.
+ */
+import type { ReactiveController, ReactiveControllerHost } from "lit";
+import type { ClientPayment } from "../api";
+import { emit } from "../events";
+import { renderPayPal } from "../providers/paypal";
+import { mountCard, type MountedCard } from "../providers/stripe";
+import type { FlowView, Session, Ui } from "../view";
+import type { PayFlowModel } from "../views/pay-flow";
+import type { SelectionController } from "./selection";
+
+export interface PayFlowHost extends ReactiveControllerHost, HTMLElement, Ui {
+  readonly stripeJsUrl: string;
+  readonly paypalSdkUrl: string;
+  /** Says `text` in the element's live region. */
+  announce(text: string): void;
+}
+
+/**
+ * The element keeps this controller in a private field, so its public methods are reachable only
+ * from the element and its views: they are the client's intents (choose, pick, start, submit,
+ * close). The steps of a payment (settle, fail, provider mounting) are private.
+ */
+export class PayFlowController implements ReactiveController, PayFlowModel {
+  // No initialisers: undefined reads as "none yet" (and costs no bytes).
+  /** The step shown, or undefined when the flow is closed. */
+  view: FlowView | undefined;
+  /** The merchant's methods, from the session (read once the picker is open). */
+  declare methods: string[];
+  method: string | undefined;
+  /** A payment is being created: Continue is disabled so a double click makes one payment. */
+  starting: boolean | undefined;
+  #host: PayFlowHost;
+  #list: SelectionController;
+  #session: Session | undefined;
+  #card: MountedCard | undefined;
+  #providerHost: HTMLElement | undefined;
+
+  constructor(host: PayFlowHost, list: SelectionController) {
+    this.#host = host;
+    this.#list = list;
+    host.addController(this);
+  }
+
+  hostDisconnected(): void {
+    this.#teardownProvider();
+  }
+
+  /** Opens the method picker for the selection: "Pay" (with the session), or "Try again" after a failure. */
+  choose(session = this.#session!): void {
+    // "Try again" after the invoices were paid elsewhere meanwhile: nothing left to pay, back to the list.
+    if (this.#list.selection.length === 0) return this.close();
+    const methods = (this.methods = session.config.payment_methods);
+    this.#session = session;
+    this.method = methods.length === 1 ? methods[0]! : this.method;
+    this.#show({ kind: "method" });
+  }
+
+  /** Closes the flow (back to the list), unmounting any provider UI. Bound: views pass it as a listener. */
+  close = (): void => {
+    this.#teardownProvider();
+    this.#show(undefined);
+  };
+
+  pick(method: string): void {
+    this.method = method;
+    this.#host.requestUpdate();
+  }
+
+  #show(view: FlowView | undefined): void {
+    this.view = view;
+    this.#host.requestUpdate();
+  }
+
+  /** Creates the payment on our server, then hands over to the method's own step. */
+  async start(): Promise<void> {
+    const host = this.#host;
+    const { api } = this.#session!;
+    const method = this.method;
+    if (!method || this.starting) return;
+    let payment: ClientPayment | null = null;
+    // The client may go back while we wait on the network: this flow must then neither show nor mount anything.
+    const left = () => (payment ? !(this.view?.kind === "paying" && this.view.payment.id === payment.id) : this.view?.kind !== "method");
+    this.starting = true;
+    host.requestUpdate();
+    try {
+      const created = await api.pay(this.#list.selection.map((invoice) => invoice.id), method, location.href).finally(() => ((this.starting = false), host.requestUpdate()));
+      if (left()) return;
+      payment = created;
+      this.#show({ kind: "paying", payment: created, busy: false, message: null });
+      const action = created.action;
+      if (action?.type === "redirect") {
+        this.#show({ kind: "paying", payment: created, busy: true, message: host.t.redirecting });
+        location.assign(action.url);
+      } else if (action?.type === "card") {
+        await host.updateComplete;
+        const card = await mountCard(host.stripeJsUrl, action.publishable_key, action.client_secret, this.#ensureProviderHost());
+        if (left()) return card.destroy();
+        this.#card = card;
+      } else if (action?.type === "paypal") {
+        await host.updateComplete;
+        const buttons = await renderPayPal(host.paypalSdkUrl, action.client_id, created.currency, action.order_id, this.#ensureProviderHost(), {
+          onApprove: async () => this.#settle(await api.capture(created.id)),
+          onError: (message) => this.#fail(message, created),
+          onCancel: this.close,
+        });
+        if (left()) void buttons.close();
+      }
+    } catch (error) {
+      if (!left()) this.#fail(error instanceof Error ? error.message : String(error), payment);
+    }
+  }
+
+  /** The sandbox card form or Stripe's element was submitted. */
+  async submit(cardNumber: string): Promise<void> {
+    if (this.view?.kind !== "paying") return;
+    const { api } = this.#session!;
+    const t = this.#host.t;
+    const payment = this.view.payment;
+    this.#show({ kind: "paying", payment, busy: true, message: t.paying });
+    try {
+      if (payment.action?.type === "sandbox") {
+        const outcome = await api.sandboxCard(payment.action.form_url, cardNumber);
+        if (outcome.status !== "succeeded") return this.#fail(outcome.failure_message ?? t.failed, payment);
+      } else if (this.#card) {
+        const confirmed = await this.#card.confirm(location.href);
+        if (!confirmed.ok) return this.#fail(confirmed.message, payment);
+      }
+      this.#settle(await this.#waitForOutcome(payment.id));
+    } catch (error) {
+      this.#fail(error instanceof Error ? error.message : String(error), payment);
+    }
+  }
+
+  /** Follows the payment until our server knows its outcome (the provider's webhook may lag a little). */
+  async #waitForOutcome(id: string): Promise<ClientPayment> {
+    const { api } = this.#session!;
+    for (let attempt = 0; attempt < 30; attempt += 1) {
+      const payment = await api.payment(id);
+      if (payment.status !== "pending" && payment.status !== "processing") return payment;
+      await new Promise((resolve) => setTimeout(resolve, 500 + attempt * 100));
+    }
+    return api.payment(id);
+  }
+
+  /** The outcome is known. On success the host hears quittance-payment-succeeded as the page does. */
+  #settle(payment: ClientPayment): void {
+    this.#teardownProvider();
+    if (payment.status === "failed") return this.#fail(payment.failure_message ?? this.#host.t.failed, payment);
+    this.#show({ kind: "paid", payment });
+    this.#host.announce(this.#host.t.succeeded);
+    emit(this.#host, "quittance-payment-succeeded", { payment: payment.id, invoices: payment.invoices, amount: payment.amount, currency: payment.currency });
+  }
+
+  #fail(message: string, payment: ClientPayment | null): void {
+    this.#teardownProvider();
+    this.#show({ kind: "failed", message, payment });
+    this.#host.announce(`${this.#host.t.failed} ${message}`);
+    emit(this.#host, "quittance-payment-failed", { payment: payment?.id ?? null, message });
+  }
+
+  #ensureProviderHost(): HTMLElement {
+    if (!this.#providerHost) {
+      this.#providerHost = document.createElement("div");
+      this.#providerHost.slot = "provider";
+      this.#host.append(this.#providerHost);
+    }
+    return this.#providerHost;
+  }
+
+  #teardownProvider(): void {
+    this.#card?.destroy();
+    this.#card = undefined;
+    this.#providerHost?.remove();
+    this.#providerHost = undefined;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The list and its selection: the invoices shown (only the one named by `invoice` when set), which
+ * are checked, their total. One payment has one currency, so checking another currency starts over.
+ */
+import type { ReactiveControllerHost } from "lit";
+import type { Invoice } from "../api";
+import { emit } from "../events";
+import type { Session } from "../view";
+
+export interface SelectionHost extends ReactiveControllerHost, HTMLElement {
+  /** Shows only this invoice when set. */
+  readonly invoice: string | null;
+}
+
+/** Open with something left to pay. */
+export function payable(invoice: Invoice | undefined): invoice is Invoice {
+  return invoice !== undefined && (invoice.status === "open" || invoice.status === "partially_paid") && invoice.amount_due > 0;
+}
+
+/** State with a host to re-render; it needs no lifecycle hook, so it is not registered with addController. */
+export class SelectionController {
+  /** The invoices shown. */
+  invoices: Invoice[] = [];
+  /** The ids of the checked invoices. */
+  selected: ReadonlySet<string> = new Set();
+  #host: SelectionHost;
+  #refreshed: (nowPaid: Invoice[]) => void;
+
+  /** `refreshed` hears of each reload with the invoices that turned paid, before the host renders. */
+  constructor(host: SelectionHost, refreshed: (nowPaid: Invoice[]) => void) {
+    this.#host = host;
+    this.#refreshed = refreshed;
+  }
+
+  /** Shows `invoices` (only the one named by the host's `invoice` when set). */
+  show(invoices: Invoice[]): void {
+    const only = this.#host.invoice;
+    this.invoices = only ? invoices.filter((invoice) => invoice.id === only) : invoices;
+    this.#host.requestUpdate();
+  }
+
+  select(ids: ReadonlySet<string>): void {
+    this.selected = ids;
+    this.#host.requestUpdate();
+  }
+
+  get selection(): Invoice[] {
+    return this.invoices.filter((invoice) => this.selected.has(invoice.id));
+  }
+
+  get total(): { amount: number; currency: string } | null {
+    const chosen = this.selection;
+    if (chosen.length === 0) return null;
+    return { amount: chosen.reduce((sum, invoice) => sum + invoice.amount_due, 0), currency: chosen[0]!.currency };
+  }
+
+  /** The client (un)checked an invoice. */
+  toggle(invoice: Invoice, checked: boolean): void {
+    const next = new Set(checked && this.selection.some((chosen) => chosen.currency !== invoice.currency) ? [] : this.selected);
+    if (checked) next.add(invoice.id);
+    else next.delete(invoice.id);
+    this.select(next);
+    emit(this.#host, "quittance-invoice-selected", { invoice: invoice.id, selected: checked });
+  }
+
+  /**
+   * Reloads the invoices (once a session is loaded), keeps only what is still payable in the
+   * selection, then tells `refreshed` which invoices turned paid meanwhile. A failed reload leaves
+   * the list as it was.
+   */
+  async refresh(session: Session | undefined): Promise<void> {
+    if (!session) return;
+    const before = new Map(this.invoices.map((invoice) => [invoice.id, invoice.status]));
+    try {
+      this.show(await session.api.invoices(session.signal));
+    } catch {
+      return;
+    }
+    this.select(new Set([...this.selected].filter((id) => payable(this.invoices.find((invoice) => invoice.id === id)))));
+    this.#refreshed(this.invoices.filter((invoice) => invoice.status === "paid" && before.get(invoice.id) !== "paid" && before.has(invoice.id)));
+  }
+}
