@@ -138,3 +138,25 @@ describe("selection total", () => {
     expect(api.calls("POST /v1/client/payments")[0]?.body).toMatchObject({ invoices: [first.id, second.id], method: "sandbox", return_url: location.href });
   });
 });
+
+describe("one invoice (the hosted pay page)", () => {
+  it("should have the invoice checked from the start and offer to pay it when the widget shows one invoice", async () => {
+    const mine = makeInvoice({ total: 57_600 });
+    api.invoices = [mine, makeInvoice({ total: 1_000 })];
+    const element = await mountWidget({ invoice: mine.id });
+    await waitForView(element, "list");
+    expect(checkbox(element, mine).checked).toBe(true);
+    expect(bar(element)).toEqual({ total: "1 selected: €576.00", action: "Pay 1 invoice — €576.00", disabled: false });
+    checkbox(element, mine).click();
+    await element.updateComplete;
+    expect(checkbox(element, mine).checked).toBe(false);
+  });
+
+  it("should check nothing when the one invoice is already paid", async () => {
+    const paid = makeInvoice({ total: 5_000, status: "paid", amount_paid: 5_000 });
+    api.invoices = [paid];
+    const element = await mountWidget({ invoice: paid.id });
+    await waitForView(element, "list");
+    expect(part(element, "pay-button")).toBeNull();
+  });
+});

@@ -3,6 +3,7 @@
  * are checked, their total. One payment has one currency, so checking another currency starts over.
  */
 import type { ReactiveControllerHost } from "lit";
+import { isPayable } from "../../../shared/status";
 import type { Invoice } from "../api";
 import { emit } from "../events";
 import type { Session } from "../view";
@@ -14,7 +15,7 @@ export interface SelectionHost extends ReactiveControllerHost, HTMLElement {
 
 /** Open with something left to pay. */
 export function payable(invoice: Invoice | undefined): invoice is Invoice {
-  return invoice !== undefined && (invoice.status === "open" || invoice.status === "partially_paid") && invoice.amount_due > 0;
+  return invoice !== undefined && isPayable(invoice.status) && invoice.amount_due > 0;
 }
 
 /** State with a host to re-render; it needs no lifecycle hook, so it is not registered with addController. */
@@ -24,6 +25,7 @@ export class SelectionController {
   /** The ids of the checked invoices. */
   selected: ReadonlySet<string> = new Set();
   #host: SelectionHost;
+  #preselected?: ReadonlySet<string>;
   #refreshed: (nowPaid: Invoice[]) => void;
 
   /** `refreshed` hears of each reload with the invoices that turned paid, before the host renders. */
@@ -32,10 +34,14 @@ export class SelectionController {
     this.#refreshed = refreshed;
   }
 
-  /** Shows `invoices` (only the one named by the host's `invoice` when set). */
+  /**
+   * Shows `invoices` (only the one named by the host's `invoice` when set). A page about one
+   * invoice (the hosted pay page) has it checked from the start, once: the client can still uncheck it.
+   */
   show(invoices: Invoice[]): void {
     const only = this.#host.invoice;
     this.invoices = only ? invoices.filter((invoice) => invoice.id === only) : invoices;
+    if (only && payable(this.invoices[0])) this.#preselected ??= this.selected = new Set([only]);
     this.#host.requestUpdate();
   }
 
