@@ -5,6 +5,7 @@
  * PayPal: https://developer.paypal.com/reference/currency-codes/ (no decimals for HUF, JPY, TWD).
  */
 import { currencyExponent, type CurrencyCode } from "../../shared/currencies";
+import { toDecimalString } from "../../shared/money";
 import { ApiError } from "../errors";
 import type { ProviderName } from "./types";
 
@@ -35,19 +36,15 @@ const PAYPAL_CURRENCIES = new Set<CurrencyCode>([
 ]);
 const PAYPAL_NO_DECIMALS = new Set<CurrencyCode>(["huf", "jpy", "twd"]);
 
-function formatMinor(amount: number, currency: CurrencyCode): string {
-  const exponent = currencyExponent(currency);
-  return exponent === 0 ? String(amount) : `${Math.floor(amount / 10 ** exponent)}.${String(amount % 10 ** exponent).padStart(exponent, "0")}`;
-}
 
 /** Refuses, with a 422 naming `param`, an amount or currency the provider would refuse. */
 export function checkProviderAmount(provider: ProviderName, currency: CurrencyCode, amount: number, param: string): void {
   const upper = currency.toUpperCase();
   if (provider === "stripe") {
     const minimum = STRIPE_MINIMUMS[currency] ?? 1;
-    if (amount < minimum) throw new ApiError("amount_below_minimum", `Stripe charges at least ${formatMinor(minimum, currency)} ${upper}.`, param);
+    if (amount < minimum) throw new ApiError("amount_below_minimum", `Stripe charges at least ${toDecimalString(minimum, currency)} ${upper}.`, param);
     // Stripe's amount field holds at most eight digits (99 999 999 in Stripe's unit).
-    if (toStripeAmount(amount, currency) > STRIPE_MAXIMUM) throw new ApiError("amount_too_large", `Stripe charges at most ${formatMinor(STRIPE_MAXIMUM, currency)} ${upper} at once: pay these invoices in several payments, or by transfer.`, param);
+    if (toStripeAmount(amount, currency) > STRIPE_MAXIMUM) throw new ApiError("amount_too_large", `Stripe charges at most ${toDecimalString(STRIPE_MAXIMUM, currency)} ${upper} at once: pay these invoices in several payments, or by transfer.`, param);
     if (currencyExponent(currency) === 3 && amount % 10 !== 0) {
       throw new ApiError("currency_not_supported_by_provider", `Stripe charges ${upper} in multiples of 0.010; this amount has a last digit.`, param);
     }
