@@ -36,7 +36,6 @@ const PAYPAL_CURRENCIES = new Set<CurrencyCode>([
 ]);
 const PAYPAL_NO_DECIMALS = new Set<CurrencyCode>(["huf", "jpy", "twd"]);
 
-
 /** Refuses, with a 422 naming `param`, an amount or currency the provider would refuse. */
 export function checkProviderAmount(provider: ProviderName, currency: CurrencyCode, amount: number, param: string): void {
   const upper = currency.toUpperCase();
