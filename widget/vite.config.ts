@@ -17,7 +17,7 @@ function dropTemplateIndentation(): Plugin {
   };
 }
 
-/** The widget bundle: one ES module, widget.js, served by the Worker from .build/public. */
+/** The widget bundle: one ES module, widget.js, served as a static asset from .build/public. */
 export default defineConfig({
   logLevel: "warn",
   plugins: [dropTemplateIndentation()],
@@ -27,7 +27,9 @@ export default defineConfig({
     emptyOutDir: false,
     target: "es2022",
     minify: "oxc",
-    rolldownOptions: { output: { minify: true } },
+    // Chunks (a lazy import()) live under widget/, where the _headers file written by the build
+    // makes them loadable from merchants' pages like widget.js (worker/cli/build-assets.ts).
+    rolldownOptions: { output: { minify: true, chunkFileNames: "widget/[name]-[hash].js" } },
     sourcemap: false,
   },
 });

@@ -2,7 +2,8 @@
  * Headers every response of the Worker carries: `X-Content-Type-Options: nosniff` (a JSON answer
  * or a problem is never run as a script or a style by a page that points a tag at it), and HSTS
  * when the request came over https (browsers ignore it over plain http anyway, and local runs are
- * http).
+ * http). Static assets served without the Worker get the same from the `_headers` file the build
+ * writes (worker/cli/build-assets.ts).
  */
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./types";
