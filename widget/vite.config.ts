@@ -30,7 +30,7 @@ function compactCss(code: string): string {
   );
 }
 
-/** The widget bundle: one ES module, widget.js, served by the Worker from .build/public. */
+/** The widget bundle: one ES module, widget.js, served as a static asset from .build/public. */
 export default defineConfig({
   logLevel: "warn",
   plugins: [dropTemplateIndentation()],
@@ -41,7 +41,9 @@ export default defineConfig({
     target: "es2022",
     minify: "oxc",
     // widget.js is loaded as is by browsers, never bundled again: the /* @__PURE__ */ hints are dead weight.
-    rolldownOptions: { output: { minify: true, comments: { annotation: false } } },
+    // Chunks (a lazy import()) live under widget/, where the _headers file written by the build
+    // makes them loadable from merchants' pages like widget.js (worker/cli/build-assets.ts).
+    rolldownOptions: { output: { minify: true, comments: { annotation: false }, chunkFileNames: "widget/[name]-[hash].js" } },
     sourcemap: false,
   },
 });

@@ -6,6 +6,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { ApiError, problemResponse } from "./errors";
 import { bodyGuard } from "./lib/body-guard";
+import { securityHeaders } from "./lib/security-headers";
 import type { AppEnv } from "./lib/types";
 import { validationHook } from "./lib/validation";
 import { client, sessions } from "./client/routes";
@@ -34,6 +35,7 @@ app.use("*", async (c, next) => {
   await next();
   c.res.headers.set("request-id", requestId);
 });
+app.use("*", securityHeaders);
 app.use("/v1/*", bodyGuard);
 
 app.get("/health", (c) => c.json({ ok: true }));

@@ -3,7 +3,7 @@
  * widget for that invoice's customer, with a session minted here; `GET /pay/<token>/print` is the
  * printable invoice with every mention French law requires (INVOICE-FR.md).
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { html, raw } from "hono/html";
 import { toDecimalString } from "../../shared/money";
 import { formatDay } from "./print-format";
@@ -18,7 +18,17 @@ import { recordInvoiceViewed } from "../reminders/activity";
 import { findCustomer } from "../customers/queries";
 import { findByHostedToken, linesOf } from "./queries";
 
-const PAGE_CSP = "default-src 'self'; script-src 'self' https://js.stripe.com https://www.paypal.com; frame-src https://js.stripe.com https://hooks.stripe.com https://www.paypal.com https://www.sandbox.paypal.com; connect-src 'self' https://api.stripe.com https://www.paypal.com https://www.sandbox.paypal.com; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'";
+// Neither page may be framed by another site (clickjacking a pay button), cached, or leak its
+// token-bearing URL in a Referer.
+const PAGE_CSP = "default-src 'self'; script-src 'self' https://js.stripe.com https://www.paypal.com; frame-src https://js.stripe.com https://hooks.stripe.com https://www.paypal.com https://www.sandbox.paypal.com; connect-src 'self' https://api.stripe.com https://www.paypal.com https://www.sandbox.paypal.com; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+const PRINT_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+
+function privatePage(c: Context<AppEnv>, csp: string): void {
+  c.header("content-security-policy", csp);
+  c.header("x-frame-options", "DENY"); // for browsers that ignore frame-ancestors
+  c.header("referrer-policy", "no-referrer");
+  c.header("cache-control", "no-store");
+}
 
 async function findByToken(db: D1Database, token: string): Promise<InvoiceRow> {
   const invoice = await findByHostedToken(db, token);
@@ -38,9 +48,7 @@ payRoutes.get("/:token", async (c) => {
   });
   c.executionCtx.waitUntil(recordInvoiceViewed(c.env.DB, invoice.id).then((moved) => publish(c.executionCtx, c.env, moved), () => undefined));
   const lang = customer?.["locale"]?.startsWith("fr") ? "fr" : "en";
-  c.header("content-security-policy", PAGE_CSP);
-  c.header("referrer-policy", "no-referrer");
-  c.header("cache-control", "no-store");
+  privatePage(c, PAGE_CSP);
   return c.html(html`<!doctype html>
 <html lang="${lang}">
 <head>
@@ -73,7 +81,7 @@ payRoutes.get("/:token/print", async (c) => {
   const terms = JSON.parse(invoice.terms) as { late_fee_policy?: string; early_payment_discount?: string; customer_type?: string };
   const breakdown = breakdownByTaxRate(lines.map((line) => ({ taxRateBp: line.tax_rate, subtotal: line.amount_subtotal, tax: line.amount_tax })));
   const rate = (bp: number) => `${(bp / 100).toString().replace(".", ",")} %`;
-  c.header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'");
+  privatePage(c, PRINT_CSP);
   return c.html(html`<!doctype html>
 <html lang="fr">
 <head><meta charset="utf-8"><title>Facture ${invoice.number}</title>

@@ -119,6 +119,12 @@ interface SandboxEvent {
   reason?: string;
 }
 
+/** The merchant a sandbox card form belongs to (null for a token nobody issued), for its CORS. */
+export async function sandboxMerchantOf(db: D1Database, token: string): Promise<string | null> {
+  const row = await db.prepare("SELECT merchant_id FROM sandbox_payments WHERE token = ?").bind(token).first<{ merchant_id: string }>();
+  return row?.merchant_id ?? null;
+}
+
 /**
  * The payer submitted a card on the sandbox form: record the outcome on the sandbox's side and
  * build the signed webhook it sends. Returns null for an unknown or already used token.

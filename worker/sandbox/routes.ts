@@ -2,14 +2,16 @@
  * The sandbox's own pages (dev only): `GET /sandbox/pay/:token` shows a test card form, and
  * `POST /sandbox/pay/:token` {card_number} decides the outcome and hands the signed webhook it
  * makes to the same verification and settlement as a provider's webhook (payments/provider-events).
+ * The widget posts the card as JSON from the merchant's own page, hence CORS here too.
  */
 import { Hono } from "hono";
+import { merchantCors } from "../auth/cors";
 import { publish } from "../events/publish";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../lib/types";
 import { receiveProviderWebhook } from "../payments/provider-events";
 import { sandboxAllowed } from "../providers";
-import { SANDBOX_SIGNATURE_HEADER, submitSandboxCard } from "../providers/sandbox";
+import { SANDBOX_SIGNATURE_HEADER, sandboxMerchantOf, submitSandboxCard } from "../providers/sandbox";
 
 const FORM = (token: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -29,6 +31,8 @@ sandboxRoutes.use("*", async (c, next) => {
   if (!sandboxAllowed(c.env)) throw new ApiError("route_not_found", "The sandbox is not available in production.");
   await next();
 });
+
+sandboxRoutes.use("/pay/:token", merchantCors((c) => sandboxMerchantOf(c.env.DB, c.req.param("token") ?? "")));
 
 sandboxRoutes.get("/pay/:token", (c) => c.html(FORM(c.req.param("token").replace(/[^0-9a-z]/g, ""))));
 
