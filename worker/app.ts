@@ -6,6 +6,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { ApiError, problemResponse } from "./errors";
 import { bodyGuard } from "./lib/body-guard";
+import { isDevelopment } from "./lib/environment";
 import type { AppEnv } from "./lib/types";
 import { validationHook } from "./lib/validation";
 import { client, sessions } from "./client/routes";
@@ -44,7 +45,7 @@ const PRODUCTION_HOME = `<!doctype html><html lang="en"><head><meta charset="utf
 <p><a href="/docs">API reference</a> · <a href="/openapi.json">OpenAPI</a> · <a href="/widget.js">widget.js</a></p></main></body></html>`;
 for (const path of ["/", "/index.html"]) {
   app.get(path, async (c) => {
-    if (c.env.ENVIRONMENT === "production") return c.html(PRODUCTION_HOME);
+    if (!isDevelopment(c.env)) return c.html(PRODUCTION_HOME);
     const asset = await c.env.ASSETS.fetch(c.req.raw);
     return new Response(asset.body, asset);
   });
