@@ -6,7 +6,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { ApiError, problemResponse } from "./errors";
 import { bodyGuard } from "./lib/body-guard";
-import { isDevelopment } from "./lib/environment";
+import { deploymentProblems, isDevelopment } from "./lib/environment";
 import type { AppEnv } from "./lib/types";
 import { validationHook } from "./lib/validation";
 import { client, sessions } from "./client/routes";
@@ -34,6 +34,13 @@ app.use("*", async (c, next) => {
   c.set("requestId", requestId);
   await next();
   c.res.headers.set("request-id", requestId);
+});
+/** Outside development, a deployment without its master key or public URL serves nothing, and says why. */
+app.use("*", async (c, next) => {
+  const problems = deploymentProblems(c.env);
+  if (problems.length === 0) return next();
+  console.error(JSON.stringify({ request_id: c.get("requestId"), path: c.req.path, error: `not serving, this deployment is misconfigured: ${problems.join("; ")}` }));
+  return problemResponse(new ApiError("service_misconfigured", `This deployment is misconfigured and serves nothing until it is fixed: ${problems.join("; ")}.`), c.get("requestId"));
 });
 app.use("/v1/*", bodyGuard);
 
