@@ -1,5 +1,6 @@
 /** `/openapi.json` (generated from the same zod schemas that validate requests) and `/docs`. */
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { publicUrl } from "../lib/environment";
 import type { AppEnv } from "../lib/types";
 
 const DOCS_PAGE = `<!doctype html>
@@ -37,7 +38,7 @@ export function mountDocs(app: OpenAPIHono<AppEnv>): void {
       description:
         "Invoices, payments and their status in real time. Money is an integer count of the currency's minor unit. Errors are RFC 9457 problem+json with a stable `code` and the offending `param`.",
     },
-    servers: [{ url: new URL(c.req.url).origin }],
+    servers: [{ url: publicUrl(c.env, c.req.url) }],
   }));
   app.get("/docs", (c) => c.html(DOCS_PAGE));
 }
