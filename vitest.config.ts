@@ -22,6 +22,7 @@ export default defineConfig({
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations("./worker/migrations"),
                 ENVIRONMENT: "development",
+                PUBLIC_URL: "http://127.0.0.1:8787",
                 // Faster clocks than production so keep-alives, revocations and webhook retries show within a test.
                 SSE_KEEPALIVE_SECONDS: "1",
                 WEBHOOK_RETRY_BASE_SECONDS: "1",

@@ -49,6 +49,7 @@ export const ERROR_STATUS = {
   payment_method_not_accepted: 422,
   rate_limited: 429,
   internal_error: 500,
+  service_misconfigured: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -6,6 +6,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { ApiError, problemResponse } from "./errors";
 import { bodyGuard } from "./lib/body-guard";
+import { deploymentProblems, isDevelopment } from "./lib/environment";
 import { securityHeaders } from "./lib/security-headers";
 import type { AppEnv } from "./lib/types";
 import { validationHook } from "./lib/validation";
@@ -36,6 +37,13 @@ app.use("*", async (c, next) => {
   c.res.headers.set("request-id", requestId);
 });
 app.use("*", securityHeaders);
+/** Outside development, a deployment without its master key or public URL serves nothing, and says why. */
+app.use("*", async (c, next) => {
+  const problems = deploymentProblems(c.env);
+  if (problems.length === 0) return next();
+  console.error(JSON.stringify({ request_id: c.get("requestId"), path: c.req.path, error: `not serving, this deployment is misconfigured: ${problems.join("; ")}` }));
+  return problemResponse(new ApiError("service_misconfigured", `This deployment is misconfigured and serves nothing until it is fixed: ${problems.join("; ")}.`), c.get("requestId"));
+});
 app.use("/v1/*", bodyGuard);
 
 app.get("/health", (c) => c.json({ ok: true }));
@@ -46,7 +54,7 @@ const PRODUCTION_HOME = `<!doctype html><html lang="en"><head><meta charset="utf
 <p><a href="/docs">API reference</a> · <a href="/openapi.json">OpenAPI</a> · <a href="/widget.js">widget.js</a></p></main></body></html>`;
 for (const path of ["/", "/index.html"]) {
   app.get(path, async (c) => {
-    if (c.env.ENVIRONMENT === "production") return c.html(PRODUCTION_HOME);
+    if (!isDevelopment(c.env)) return c.html(PRODUCTION_HOME);
     const asset = await c.env.ASSETS.fetch(c.req.raw);
     return new Response(asset.body, asset);
   });

@@ -13,6 +13,7 @@ const TITLES: Record<number, string> = {
   429: "Too Many Requests",
   502: "Bad Gateway",
   500: "Internal Server Error",
+  503: "Service Unavailable",
 };
 
 /**

@@ -5,15 +5,29 @@ import type { DeliveryMessage } from "./webhooks/fan-out";
 import { deliver } from "./webhooks/deliver";
 import { publish } from "./events/publish";
 import { sendReminder, type ReminderMessage } from "./reminders/send";
+import { deploymentProblems } from "./lib/environment";
 
 export { MerchantHub } from "./realtime/hub";
+
+/** Seconds a queued message waits, while the deployment is misconfigured, before it is tried again. */
+const MISCONFIGURED_RETRY_SECONDS = 300;
+
+/** A misconfigured deployment sends nothing (no emails, no webhooks): it logs what is missing instead. */
+function misconfigured(env: Env, what: string): boolean {
+  const problems = deploymentProblems(env);
+  if (problems.length > 0) console.error(JSON.stringify({ error: `${what} skipped, this deployment is misconfigured: ${problems.join("; ")}` }));
+  return problems.length > 0;
+}
 
 export default {
   fetch: app.fetch,
   scheduled(controller, env, ctx) {
+    if (misconfigured(env, "cron")) return;
     ctx.waitUntil(runHousekeeping(env, new Date(controller.scheduledTime), ctx));
   },
   async queue(batch, env, ctx) {
+    // Kept, not dropped: the messages go out once the deployment is fixed.
+    if (misconfigured(env, `queue ${batch.queue}`)) return batch.retryAll({ delaySeconds: MISCONFIGURED_RETRY_SECONDS });
     if (batch.queue.startsWith("quittance-reminders")) {
       for (const message of batch.messages) {
         try {

@@ -19,7 +19,7 @@ interface Env {
 }
 
 interface Env {
-  /** The SMTP relay reminders go out through (without it, outside production, they land in the local outbox). */
+  /** The SMTP relay reminders go out through (without it, in development only, they land in the local outbox). */
   SMTP_HOST?: string;
   SMTP_PORT?: string;
   SMTP_USER?: string;

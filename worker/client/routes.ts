@@ -16,6 +16,7 @@ import { ApiError, notFound } from "../errors";
 import { findInvoice, listClientInvoices } from "../invoices/queries";
 import { loadInvoice, serializeInvoices } from "../invoices/read";
 import { clientSessionSecurity, createRouter, jsonBody, jsonResponse, problemResponses, secretKeySecurity } from "../lib/router";
+import { publicUrl } from "../lib/environment";
 import { recordInvoiceViewed } from "../reminders/activity";
 
 const sessions = createRouter();
@@ -60,7 +61,7 @@ client.openapi(
     }
     // A pay-page session sees its one invoice only.
     const results = await listClientInvoices(db, caller, query);
-    return c.json(await serializeInvoices(db, results, query.limit, new URL(c.req.url).origin), 200);
+    return c.json(await serializeInvoices(db, results, query.limit, publicUrl(c.env, c.req.url)), 200);
   },
 );
 
@@ -77,7 +78,7 @@ client.openapi(
     if (caller.kind !== "client") throw new Error("client route without a client session");
     const { id } = c.req.valid("param");
     if (caller.invoiceId !== null && id !== caller.invoiceId) throw notFound("invoice", id);
-    const invoice = await loadInvoice(c.env.DB, caller.merchantId, id, new URL(c.req.url).origin, caller.customerId);
+    const invoice = await loadInvoice(c.env.DB, caller.merchantId, id, publicUrl(c.env, c.req.url), caller.customerId);
     c.executionCtx.waitUntil(recordInvoiceViewed(c.env.DB, invoice.id).then((moved) => publish(c.executionCtx, c.env, moved), () => undefined));
     return c.json(invoice, 200);
   },

@@ -1,5 +1,5 @@
 /**
- * Dev-only routes for the demo (404 when ENVIRONMENT=production): a client session for the demo
+ * Dev-only routes for the demo (404 unless ENVIRONMENT is exactly "development"): a client session for the demo
  * customer, minted server-side as a merchant's own site would, and the demo merchant's live event
  * stream for the merchant page.
  */
@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { DEFAULT_SESSION_TTL_SECONDS, mintClientSession } from "../auth/sessions";
 import { findCustomerByExternalId } from "../customers/queries";
 import { ApiError } from "../errors";
+import { isDevelopment } from "../lib/environment";
 import type { AppEnv } from "../lib/types";
 import { openEventStream } from "../realtime/open";
 import { listOutbox } from "../reminders/outbox";
@@ -19,7 +20,7 @@ export const DEMO_CUSTOMER_EXTERNAL_ID = "demo-martin";
 export const devRoutes = new Hono<AppEnv>();
 
 devRoutes.use("*", async (c, next) => {
-  if (c.env.ENVIRONMENT === "production") throw new ApiError("route_not_found", "Not available in production.");
+  if (!isDevelopment(c.env)) throw new ApiError("route_not_found", "Not available in production.");
   await next();
 });
 

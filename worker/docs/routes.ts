@@ -1,6 +1,7 @@
 /** `/openapi.json` (generated from the same zod schemas that validate requests) and `/docs`. */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { ProblemSchema } from "../../shared/schemas/common";
+import { publicUrl } from "../lib/environment";
 import type { AppEnv } from "../lib/types";
 import { finishDocument } from "./openapi";
 import { DOCS_CSP, DOCS_PAGE } from "./page";
@@ -29,7 +30,7 @@ export function mountDocs(app: OpenAPIHono<AppEnv>): void {
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   app.get("/openapi.json", (c) => {
     document ??= finishDocument(app.getOpenAPI31Document({ openapi: "3.1.0", info: INFO }), app.routes);
-    return c.json({ ...document, servers: [{ url: new URL(c.req.url).origin }] });
+    return c.json({ ...document, servers: [{ url: publicUrl(c.env, c.req.url) }] });
   });
   app.get("/docs", (c) => {
     c.header("content-security-policy", DOCS_CSP);

@@ -12,6 +12,7 @@ import { requireSecretKey } from "../auth/middleware";
 import { idempotency } from "../db/idempotency";
 import { publish } from "../events/publish";
 import { createRouter, jsonBody, jsonResponse, problemResponses, secretKeySecurity } from "../lib/router";
+import { publicUrl } from "../lib/environment";
 import { listInvoices } from "./queries";
 import { loadInvoice, serializeInvoices } from "./read";
 import { createInvoice, issueInvoice, markUncollectible, updateDraft, voidInvoice } from "./write";
@@ -33,7 +34,7 @@ invoices.openapi(
     const { merchantId } = c.get("caller");
     const created = await createInvoice(c.env.DB, merchantId, c.req.valid("json"), new Date());
     publish(c.executionCtx, c.env, created);
-    return c.json(await loadInvoice(c.env.DB, merchantId, created.invoiceId, new URL(c.req.url).origin), 201);
+    return c.json(await loadInvoice(c.env.DB, merchantId, created.invoiceId, publicUrl(c.env, c.req.url)), 201);
   },
 );
 
@@ -48,7 +49,7 @@ invoices.openapi(
     const { merchantId } = c.get("caller");
     const query = c.req.valid("query");
     const rows = await listInvoices(c.env.DB, merchantId, query, new Date());
-    return c.json(await serializeInvoices(c.env.DB, rows, query.limit, new URL(c.req.url).origin), 200);
+    return c.json(await serializeInvoices(c.env.DB, rows, query.limit, publicUrl(c.env, c.req.url)), 200);
   },
 );
 
@@ -59,7 +60,7 @@ invoices.openapi(
     request: { params: IdParam },
     responses: { 200: jsonResponse(InvoiceSchema, "The invoice."), ...problemResponses },
   }),
-  async (c) => c.json(await loadInvoice(c.env.DB, c.get("caller").merchantId, c.req.valid("param").id, new URL(c.req.url).origin), 200),
+  async (c) => c.json(await loadInvoice(c.env.DB, c.get("caller").merchantId, c.req.valid("param").id, publicUrl(c.env, c.req.url)), 200),
 );
 
 invoices.openapi(
@@ -73,7 +74,7 @@ invoices.openapi(
     const { merchantId } = c.get("caller");
     const { id } = c.req.valid("param");
     publish(c.executionCtx, c.env, await updateDraft(c.env.DB, merchantId, id, c.req.valid("json"), new Date()));
-    return c.json(await loadInvoice(c.env.DB, merchantId, id, new URL(c.req.url).origin), 200);
+    return c.json(await loadInvoice(c.env.DB, merchantId, id, publicUrl(c.env, c.req.url)), 200);
   },
 );
 
@@ -93,7 +94,7 @@ for (const [action, summary, run] of [
       const { merchantId } = c.get("caller");
       const { id } = c.req.valid("param");
       publish(c.executionCtx, c.env, await run(c.env.DB, merchantId, id, new Date()));
-      return c.json(await loadInvoice(c.env.DB, merchantId, id, new URL(c.req.url).origin), 200);
+      return c.json(await loadInvoice(c.env.DB, merchantId, id, publicUrl(c.env, c.req.url)), 200);
     },
   );
 }

@@ -6,6 +6,7 @@ import { requireClientSession } from "../auth/middleware";
 import { idempotency } from "../db/idempotency";
 import { publish } from "../events/publish";
 import { clientSessionSecurity, createRouter, jsonBody, jsonResponse, problemResponses } from "../lib/router";
+import { publicUrl } from "../lib/environment";
 import type { AppEnv } from "../lib/types";
 import { captureClientPayment, clientPaymentView, findClientPayment, startClientPayment } from "./online";
 import { merchantName } from "./queries";
@@ -62,7 +63,7 @@ clientPayments.openapi(
   async (c) => {
     const caller = clientOf(c.get("caller"));
     try {
-      return c.json(await startClientPayment(c.env, caller, c.req.valid("json"), new URL(c.req.url).origin, new Date()), 201);
+      return c.json(await startClientPayment(c.env, caller, c.req.valid("json"), publicUrl(c.env, c.req.url), new Date()), 201);
     } finally {
       // Published even when the provider refused: the payment's failure was appended too.
       publish(c.executionCtx, c.env, { merchantId: caller.merchantId });
@@ -94,7 +95,7 @@ clientPayments.openapi(
   }),
   async (c) => {
     const caller = clientOf(c.get("caller"));
-    const { payment, moved } = await captureClientPayment(c.env, caller, c.req.valid("param").id, new URL(c.req.url).origin);
+    const { payment, moved } = await captureClientPayment(c.env, caller, c.req.valid("param").id, publicUrl(c.env, c.req.url));
     publish(c.executionCtx, c.env, moved);
     return c.json(payment, 200);
   },

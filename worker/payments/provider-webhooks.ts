@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import { publish } from "../events/publish";
 import { ApiError } from "../errors";
+import { publicUrl } from "../lib/environment";
 import type { AppEnv } from "../lib/types";
 import type { ProviderName } from "../providers/types";
 import { PROVIDERS, receiveProviderWebhook } from "./provider-events";
@@ -19,7 +20,7 @@ providerWebhooks.post("/:provider/:merchant", async (c) => {
     throw new ApiError("route_not_found", "No such webhook URL.");
   }
   const raw = await c.req.text(); // the exact bytes the provider signed: never re-serialised before verification
-  const outcome = await receiveProviderWebhook(c.env, merchantId, name, raw, c.req.raw.headers, new URL(c.req.url).origin, new Date());
+  const outcome = await receiveProviderWebhook(c.env, merchantId, name, raw, c.req.raw.headers, publicUrl(c.env, c.req.url), new Date());
   if (outcome === "applied") publish(c.executionCtx, c.env, { merchantId });
   return c.json({ received: true, outcome }, 200);
 });

@@ -6,6 +6,7 @@ import { idempotency } from "../db/idempotency";
 import { publish } from "../events/publish";
 import { notFound } from "../errors";
 import { createRouter, jsonBody, jsonResponse, problemResponses, secretKeySecurity } from "../lib/router";
+import { publicUrl } from "../lib/environment";
 import { allocateCredit, recordOfflinePayment } from "./allocate";
 import { refundByMerchant } from "./refund";
 import { findPayment, listPayments, serializePayments } from "./queries";
@@ -76,7 +77,7 @@ payments.openapi(
   async (c) => {
     const { merchantId } = c.get("caller");
     const { id } = c.req.valid("param");
-    publish(c.executionCtx, c.env, await refundByMerchant(c.env, merchantId, id, c.req.valid("json"), new URL(c.req.url).origin, new Date()));
+    publish(c.executionCtx, c.env, await refundByMerchant(c.env, merchantId, id, c.req.valid("json"), publicUrl(c.env, c.req.url), new Date()));
     return c.json(await loadPayment(c.env.DB, merchantId, id), 200);
   },
 );

@@ -1,5 +1,6 @@
 /** Picks the provider for a payment method and builds it with the merchant's own credentials. */
 import { ApiError } from "../errors";
+import { isDevelopment } from "../lib/environment";
 import { loadCredentials } from "./credentials";
 import { createPayPalProvider } from "./paypal";
 import { createSandboxProvider } from "./sandbox";
@@ -10,8 +11,9 @@ export function providerOfMethod(method: OnlinePaymentMethod): ProviderName {
   return method === "card" || method === "stripe_checkout" ? "stripe" : method === "paypal" ? "paypal" : "sandbox";
 }
 
+/** The sandbox settles payments with no money moving: development only. */
 export function sandboxAllowed(env: Env): boolean {
-  return env.ENVIRONMENT !== "production";
+  return isDevelopment(env);
 }
 
 /**

@@ -5,9 +5,10 @@
  * and settlement as Stripe's and PayPal's. Stripe's test cards decide the outcome:
  * 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined, 4000 0000 0000 9995 fails for
  * insufficient funds; any other number passing the Luhn check succeeds.
- * Refused when ENVIRONMENT=production.
+ * Refused unless ENVIRONMENT is exactly "development".
  */
 import { newId, randomBase32 } from "../lib/crypto";
+import { isDevelopment } from "../lib/environment";
 import { signatureHeader, verifySignature } from "../webhooks/signature";
 import { WebhookSignatureError, type CreatePaymentInput, type CreatedPayment, type PaymentProvider, type ProviderEvent, type ProviderPaymentFacts } from "./types";
 
@@ -27,6 +28,8 @@ interface SandboxRow {
 
 /** The secret sandbox webhooks are signed with, derived per merchant from the master key. */
 export async function sandboxSecret(env: Env, merchantId: string): Promise<string> {
+  // The local fallback is public: outside development anyone could sign a "payment succeeded".
+  if (!env.QUITTANCE_ENCRYPTION_KEY && !isDevelopment(env)) throw new Error("QUITTANCE_ENCRYPTION_KEY is required to sign sandbox webhooks");
   const material = new TextEncoder().encode(`${env.QUITTANCE_ENCRYPTION_KEY ?? "quittance-local-sandbox"}|sandbox|${merchantId}`);
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", material));
   return [...digest].map((byte) => byte.toString(16).padStart(2, "0")).join("");

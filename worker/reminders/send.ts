@@ -11,6 +11,7 @@ import { canBePaid, daysBetween, isPayable, utcDay } from "../../shared/status";
 import { getSettings } from "../db/settings";
 import { appendInvoiceEvent, type LogMoved } from "../events/log";
 import { publish } from "../events/publish";
+import { publicUrl } from "../lib/environment";
 import { EmailSendError } from "./email";
 import { lateFeesToday } from "./late-fee-policy";
 import { renderReminder } from "./render";
@@ -77,7 +78,7 @@ async function deliverReminder(env: Env, message: ReminderMessage, now: Date): P
   }
   const amountDue = invoice.total - invoice.amount_paid;
   const fees = lateFeesToday(invoice, settings, now);
-  const base = (env.PUBLIC_URL || "http://127.0.0.1:8787").replace(/\/$/, "");
+  const base = publicUrl(env);
   const email = renderReminder(
     template,
     {

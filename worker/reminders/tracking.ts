@@ -4,11 +4,13 @@
  * redirects to the pay page of the reminder's own invoice (the target is never in the URL, so
  * there is no open redirect).
  */
+import { isDevelopment } from "../lib/environment";
+
 export type TrackingPurpose = "open" | "click" | "unsubscribe";
 
 async function key(env: Env): Promise<CryptoKey> {
   // The local fallback is public: a deployment must have its own secret or links could be forged.
-  if (!env.QUITTANCE_ENCRYPTION_KEY && env.ENVIRONMENT === "production") throw new Error("QUITTANCE_ENCRYPTION_KEY is required to sign tracking links");
+  if (!env.QUITTANCE_ENCRYPTION_KEY && !isDevelopment(env)) throw new Error("QUITTANCE_ENCRYPTION_KEY is required to sign tracking links");
   const material = new TextEncoder().encode(`${env.QUITTANCE_ENCRYPTION_KEY ?? "quittance-local-tracking"}|tracking`);
   return crypto.subtle.importKey("raw", await crypto.subtle.digest("SHA-256", material), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
 }

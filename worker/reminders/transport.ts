@@ -1,4 +1,5 @@
-/** Which transport sends: SMTP when a relay is configured by secrets, else the local outbox (never in production). */
+/** Which transport sends: SMTP when a relay is configured by secrets, else the local outbox (development only). */
+import { isDevelopment } from "../lib/environment";
 import type { EmailTransport } from "./email";
 import { EmailSendError } from "./email";
 import { createOutboxTransport } from "./outbox";
@@ -19,7 +20,7 @@ export function transportFor(env: Env, merchantId: string, reminderId: string | 
       timeoutMs: Number(env.SMTP_TIMEOUT_MS || "10000"),
     });
   }
-  if (env.ENVIRONMENT === "production") {
+  if (!isDevelopment(env)) {
     return { send: async () => Promise.reject(new EmailSendError("no SMTP relay configured (SMTP_HOST)", false)) };
   }
   return createOutboxTransport(env.DB, merchantId, reminderId);

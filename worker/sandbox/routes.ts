@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { merchantCors } from "../auth/cors";
 import { publish } from "../events/publish";
 import { ApiError } from "../errors";
+import { publicUrl } from "../lib/environment";
 import type { AppEnv } from "../lib/types";
 import { receiveProviderWebhook } from "../payments/provider-events";
 import { sandboxAllowed } from "../providers";
@@ -45,7 +46,7 @@ sandboxRoutes.post("/pay/:token", async (c) => {
   if (submitted === null) throw new ApiError("resource_missing", "No payment waits for this sandbox link (unknown, or already paid).", "token");
   if ("invalidCard" in submitted) throw new ApiError("parameter_invalid", "Enter a card number that passes the Luhn check (e.g. 4242 4242 4242 4242).", "card_number");
   const headers = new Headers({ "content-type": "application/json", [SANDBOX_SIGNATURE_HEADER]: submitted.signature });
-  const outcome = await receiveProviderWebhook(c.env, submitted.merchantId, "sandbox", submitted.body, headers, new URL(c.req.url).origin, new Date());
+  const outcome = await receiveProviderWebhook(c.env, submitted.merchantId, "sandbox", submitted.body, headers, publicUrl(c.env, c.req.url), new Date());
   if (outcome === "applied") publish(c.executionCtx, c.env, { merchantId: submitted.merchantId });
   const result = { status: submitted.outcome.ok ? "succeeded" : "failed", failure_message: submitted.outcome.message };
   if (!type.includes("application/json")) {

@@ -3,6 +3,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { ProvidersResponse, ProvidersUpdate } from "../../shared/schemas/providers";
 import { requireSecretKey } from "../auth/middleware";
 import { createRouter, jsonBody, jsonResponse, problemResponses, secretKeySecurity } from "../lib/router";
+import { publicUrl } from "../lib/environment";
 import { loadCredentials, maskedCredentials, saveCredentialsStatement } from "../providers/credentials";
 
 async function view(env: Env, merchantId: string, origin: string) {
@@ -30,7 +31,7 @@ providerSettings.openapi(
     middleware: [requireSecretKey("read")] as const,
     responses: { 200: jsonResponse(ProvidersResponse, "Masked credentials."), ...problemResponses },
   }),
-  async (c) => c.json(await view(c.env, c.get("caller").merchantId, new URL(c.req.url).origin), 200),
+  async (c) => c.json(await view(c.env, c.get("caller").merchantId, publicUrl(c.env, c.req.url)), 200),
 );
 
 providerSettings.openapi(
@@ -48,6 +49,6 @@ providerSettings.openapi(
     if (input.stripe !== undefined) statements.push(await saveCredentialsStatement(c.env, merchantId, "stripe", input.stripe, now));
     if (input.paypal !== undefined) statements.push(await saveCredentialsStatement(c.env, merchantId, "paypal", input.paypal, now));
     if (statements.length > 0) await c.env.DB.batch(statements);
-    return c.json(await view(c.env, merchantId, new URL(c.req.url).origin), 200);
+    return c.json(await view(c.env, merchantId, publicUrl(c.env, c.req.url)), 200);
   },
 );

@@ -10,6 +10,7 @@ import { requireSecretKey } from "../auth/middleware";
 import { idempotency } from "../db/idempotency";
 import { ApiError, notFound } from "../errors";
 import { newId, newSecret } from "../lib/crypto";
+import { isDevelopment } from "../lib/environment";
 import { toPage } from "../lib/pagination";
 import { createRouter, jsonBody, jsonResponse, problemResponses, secretKeySecurity } from "../lib/router";
 import type { DeliveryMessage } from "./fan-out";
@@ -30,7 +31,7 @@ webhooks.openapi(
   async (c) => {
     const { merchantId } = c.get("caller");
     const input = c.req.valid("json");
-    if (c.env.ENVIRONMENT === "production" && !input.url.startsWith("https://")) {
+    if (!isDevelopment(c.env) && !input.url.startsWith("https://")) {
       throw new ApiError("parameter_invalid", "Webhook URLs must use https.", "url");
     }
     const id = newId("we");

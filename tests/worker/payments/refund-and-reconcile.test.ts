@@ -391,7 +391,7 @@ describe("PUT/GET /v1/settings/providers", () => {
 });
 
 describe("the sandbox in production", () => {
-  const production = () => ({ ...env, ENVIRONMENT: "production" }) as Env;
+  const production = () => ({ ...env, ENVIRONMENT: "production", PUBLIC_URL: "https://quittance.example" }) as Env;
 
   it("should refuse the sandbox provider when ENVIRONMENT is production", async () => {
     const merchant = await createMerchant();
