@@ -33,6 +33,10 @@ function compactCss(code: string): string {
 /** The widget bundle: one ES module, widget.js, served as a static asset from .build/public. */
 export default defineConfig({
   logLevel: "warn",
+  mode: "production",
+  // Lit's packages export a development build (extra checks and console warnings) under the
+  // "development" condition; browsers get the production one whatever NODE_ENV the build runs with.
+  resolve: { conditions: ["module", "browser", "production"] },
   plugins: [dropTemplateIndentation()],
   build: {
     lib: { entry: resolve(import.meta.dirname, "src/quittance-invoices.ts"), formats: ["es"], fileName: () => "widget.js" },
