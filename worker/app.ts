@@ -5,7 +5,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { ApiError, problemResponse } from "./errors";
-import { bodyGuard } from "./lib/body-guard";
+import { bodyGuard, bodyLimit, MAX_BODY_BYTES, MAX_PROVIDER_WEBHOOK_BYTES } from "./lib/body-guard";
 import type { AppEnv } from "./lib/types";
 import { validationHook } from "./lib/validation";
 import { client, sessions } from "./client/routes";
@@ -34,6 +34,9 @@ app.use("*", async (c, next) => {
   await next();
   c.res.headers.set("request-id", requestId);
 });
+// Every body is capped while it streams, before any route, validator or signature check reads it.
+app.use("/webhooks/*", bodyLimit(MAX_PROVIDER_WEBHOOK_BYTES));
+app.use("*", bodyLimit(MAX_BODY_BYTES));
 app.use("/v1/*", bodyGuard);
 
 app.get("/health", (c) => c.json({ ok: true }));
