@@ -48,6 +48,8 @@ export const ERROR_STATUS = {
   refund_exceeds_amount: 422,
   payment_method_not_accepted: 422,
   rate_limited: 429,
+  reminder_daily_cap_reached: 429,
+  invoice_reminder_limit_reached: 429,
   internal_error: 500,
 } as const;
 
