@@ -26,6 +26,7 @@ export const ERROR_STATUS = {
   concurrent_update: 409,
   external_id_taken: 409,
   webhook_endpoint_disabled: 409,
+  webhook_endpoint_limit_reached: 409,
   provider_not_configured: 422,
   provider_error: 502,
   currency_not_supported_by_provider: 422,
