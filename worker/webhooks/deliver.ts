@@ -94,10 +94,11 @@ export async function deliver(env: Env, message: DeliveryMessage, now = new Date
   // count is re-read and written under a guard, so simultaneous failures each count once and only one
   // of them disables the endpoint, with one event.
   const { status, disable } = await withRetries(async () => {
-    const endpoint = (await db
+    const endpoint = await db
       .prepare("SELECT status, consecutive_failures FROM webhook_endpoints WHERE id = ?")
       .bind(delivery.endpoint_id)
-      .first<{ status: string; consecutive_failures: number }>())!;
+      .first<{ status: string; consecutive_failures: number }>();
+    if (endpoint === null) return { status: "gone", disable: false }; // deleted while this attempt ran: nothing to log it under
     const active = endpoint.status === "active";
     const failures = succeeded ? 0 : endpoint.consecutive_failures + 1;
     const disable = active && !succeeded && (failures >= disableAfter || !withinWindow);
