@@ -26,6 +26,7 @@ export const ERROR_STATUS = {
   concurrent_update: 409,
   external_id_taken: 409,
   webhook_endpoint_disabled: 409,
+  webhook_endpoint_limit_reached: 409,
   provider_not_configured: 422,
   provider_error: 502,
   currency_not_supported_by_provider: 422,
@@ -48,6 +49,8 @@ export const ERROR_STATUS = {
   refund_exceeds_amount: 422,
   payment_method_not_accepted: 422,
   rate_limited: 429,
+  reminder_daily_cap_reached: 429,
+  invoice_reminder_limit_reached: 429,
   internal_error: 500,
   service_misconfigured: 503,
 } as const;

@@ -5,7 +5,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { ApiError, problemResponse } from "./errors";
-import { bodyGuard } from "./lib/body-guard";
+import { bodyGuard, bodyLimit, MAX_BODY_BYTES, MAX_PROVIDER_WEBHOOK_BYTES } from "./lib/body-guard";
 import { deploymentProblems, isDevelopment } from "./lib/environment";
 import { securityHeaders } from "./lib/security-headers";
 import type { AppEnv } from "./lib/types";
@@ -44,6 +44,9 @@ app.use("*", async (c, next) => {
   console.error(JSON.stringify({ request_id: c.get("requestId"), path: c.req.path, error: `not serving, this deployment is misconfigured: ${problems.join("; ")}` }));
   return problemResponse(new ApiError("service_misconfigured", `This deployment is misconfigured and serves nothing until it is fixed: ${problems.join("; ")}.`), c.get("requestId"));
 });
+// Every body is capped while it streams, before any route, validator or signature check reads it.
+app.use("/webhooks/*", bodyLimit(MAX_PROVIDER_WEBHOOK_BYTES));
+app.use("*", bodyLimit(MAX_BODY_BYTES));
 app.use("/v1/*", bodyGuard);
 
 app.get("/health", (c) => c.json({ ok: true }));

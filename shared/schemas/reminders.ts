@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withDefault } from "./common";
 
 /** The variables a reminder template may use, written `{name}`. */
 export const TEMPLATE_VARIABLES = ["customer_name", "invoice_number", "amount_due", "due_date", "days_late", "late_fees", "pay_link", "merchant_name"] as const;
@@ -28,6 +29,8 @@ export const ReminderStep = z.strictObject({
   templates: z.strictObject({ fr: ReminderTemplate, en: ReminderTemplate }),
 });
 
+const DEFAULT_INVOICE_DAILY_LIMIT = 3;
+
 export const ReminderPolicy = z
   .strictObject({
     enabled: z.boolean(),
@@ -39,6 +42,9 @@ export const ReminderPolicy = z
     reply_to: z.email().max(254).optional(),
     daily_cap: z.int().min(1).max(100_000).meta({ description: "At most this many reminders a day for the merchant: a runaway brake." }),
     min_interval_days: z.int().min(0).max(60).meta({ description: "POST /v1/invoices/:id/remind refuses to send sooner than this after the last reminder, unless forced." }),
+    invoice_daily_limit: withDefault(z.int().min(1).max(20), () => DEFAULT_INVOICE_DAILY_LIMIT).meta({
+      description: "POST /v1/invoices/:id/remind refuses once one invoice got this many reminders today, forced or not (default 3).",
+    }),
   })
   .meta({ id: "ReminderPolicy" });
 
@@ -49,6 +55,7 @@ export const DEFAULT_REMINDER_POLICY: ReminderPolicyValue = {
   enabled: true,
   daily_cap: 500,
   min_interval_days: 3,
+  invoice_daily_limit: DEFAULT_INVOICE_DAILY_LIMIT,
   steps: [
     {
       offset_days: -3,

@@ -2,21 +2,35 @@ import { z } from "zod";
 import { Timestamp } from "./common";
 import { EVENT_TYPES } from "./events";
 
+const EndpointUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2000)
+  .meta({
+    description: "Where deliveries are POSTed. In production: https, to a public host name (no IP address, no localhost, private or metadata name); http and local addresses only outside production.",
+    example: "https://example.com/quittance/webhooks",
+  });
+
+const EndpointEvents = z
+  .array(z.enum(EVENT_TYPES))
+  .min(1)
+  .max(EVENT_TYPES.length)
+  .refine((types) => new Set(types).size === types.length, "must not repeat an event type");
+
 export const WebhookEndpointCreate = z
   .strictObject({
-    url: z
-      .url({ protocol: /^https?$/ })
-      .max(2000)
-      .meta({ description: "Where deliveries are POSTed (https; http is accepted outside production).", example: "https://example.com/quittance/webhooks" }),
-    events: z
-      .array(z.enum(EVENT_TYPES))
-      .min(1)
-      .max(EVENT_TYPES.length)
-      .refine((types) => new Set(types).size === types.length, "must not repeat an event type")
-      .optional()
-      .meta({ description: "Event types to receive (default: all)." }),
+    url: EndpointUrl,
+    events: EndpointEvents.optional().meta({ description: "Event types to receive (default: all)." }),
   })
   .meta({ id: "WebhookEndpointCreate" });
+
+/** PATCH /v1/webhook_endpoints/:id: each given field replaces the stored one. */
+export const WebhookEndpointUpdate = z
+  .strictObject({
+    url: EndpointUrl.optional(),
+    events: EndpointEvents.nullable().optional().meta({ description: "Event types to receive; null receives them all." }),
+    enabled: z.boolean().optional().meta({ description: "false stops deliveries; true re-enables (failure count reset, events from now on)." }),
+  })
+  .meta({ id: "WebhookEndpointUpdate" });
 
 export const WebhookEndpointSchema = z
   .object({
@@ -32,8 +46,12 @@ export const WebhookEndpointSchema = z
   .meta({ id: "WebhookEndpoint" });
 
 export const WebhookEndpointCreated = WebhookEndpointSchema.extend({
-  secret: z.string().meta({ description: "The signing secret, shown once: verify Quittance-Signature with it." }),
+  secret: z.string().meta({ description: "The signing secret, shown once (at creation and at each rotation): verify Quittance-Signature with it." }),
 }).meta({ id: "WebhookEndpointCreated" });
+
+export const WebhookEndpointDeleted = z
+  .object({ id: z.string(), object: z.literal("webhook_endpoint"), deleted: z.literal(true) })
+  .meta({ id: "WebhookEndpointDeleted" });
 
 export const WebhookAttemptSchema = z.object({
   attempt: z.int(),

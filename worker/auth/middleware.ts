@@ -22,10 +22,14 @@ function bearerToken(header: string | undefined): string {
   return match[1]!;
 }
 
-async function enforceRateLimit(env: Env, key: string): Promise<void> {
+/**
+ * Counts one request against `key`'s budget (the RATE_LIMITER binding); 429 with Retry-After past it.
+ * @example await enforceRateLimit(c.env, `pay:${c.req.header("cf-connecting-ip") ?? "local"}`, "address")
+ */
+export async function enforceRateLimit(env: Env, key: string, what = "key"): Promise<void> {
   const { success } = await env.RATE_LIMITER.limit({ key });
   if (!success) {
-    throw new ApiError("rate_limited", `Too many requests for this key; retry in ${RATE_LIMIT_PERIOD_SECONDS} s.`, undefined, {
+    throw new ApiError("rate_limited", `Too many requests for this ${what}; retry in ${RATE_LIMIT_PERIOD_SECONDS} s.`, undefined, {
       "retry-after": String(RATE_LIMIT_PERIOD_SECONDS),
     });
   }

@@ -1,10 +1,11 @@
 /**
  * Client sessions (`cs_…`): what a client's browser holds instead of a key. Minted in one place
  * for every caller — the merchant's server (`POST /v1/client_sessions`), the hosted pay page (a
- * session reaching its one invoice) and the local demo. Only the token's SHA-256 is stored.
+ * session reaching its one invoice, reused by the same browser) and the local demo. Only the
+ * token's SHA-256 is stored.
  */
 import { newSecret, sha256Hex } from "../lib/crypto";
-import { insertClientSession } from "./queries";
+import { findClientSession, insertClientSession } from "./queries";
 
 export const DEFAULT_SESSION_TTL_SECONDS = 3600;
 
@@ -27,4 +28,29 @@ export async function mintClientSession(
     createdAt: input.now.toISOString(),
   });
   return { token, expiresAt };
+}
+
+/** What a session token looks like (`newSecret("cs_")`): anything else is not looked up. */
+const SESSION_TOKEN = /^cs_[0-9a-z]{32}$/;
+
+/**
+ * The session a browser already holds (`held`, e.g. from a cookie) when it is live, reaches exactly
+ * this merchant, customer and invoice, and has at least `minRemainingSeconds` left; otherwise a new
+ * one. So a page opened again and again mints one session, not one per view.
+ * @example const { token, minted } = await reuseOrMintClientSession(env.DB, cookie, { merchantId, customerId, invoiceId, ttlSeconds: 3600, minRemainingSeconds: 600, now })
+ */
+export async function reuseOrMintClientSession(
+  db: D1Database,
+  held: string | undefined,
+  input: { merchantId: string; customerId: string; invoiceId: string; ttlSeconds: number; minRemainingSeconds: number; now: Date },
+): Promise<{ token: string; expiresAt: string; minted: boolean }> {
+  if (held !== undefined && SESSION_TOKEN.test(held)) {
+    const row = await findClientSession(db, await sha256Hex(held));
+    const live = row !== null && Date.parse(row.expires_at) - input.now.getTime() >= input.minRemainingSeconds * 1000;
+    if (live && row.merchant_id === input.merchantId && row.customer_id === input.customerId && row.invoice_id === input.invoiceId) {
+      return { token: held, expiresAt: row.expires_at, minted: false };
+    }
+  }
+  const { merchantId, customerId, invoiceId, ttlSeconds, now } = input;
+  return { ...(await mintClientSession(db, { merchantId, customerId, invoiceId, ttlSeconds, now })), minted: true };
 }

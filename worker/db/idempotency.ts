@@ -3,7 +3,7 @@
  * a retry with the same key and the same request gets that answer again (`Idempotent-Replayed:
  * true`) without running twice; the same key with another request is a 409. A key whose first
  * request is still running answers 409 `idempotency_key_in_use`. Server errors (5xx) are not
- * stored, nor are refused inputs or a lost race, so the client can fix and retry them with the same key.
+ * stored, nor are refused inputs, a lost race or a limit reached (429), so the client can fix and retry them with the same key.
  *
  * Stored answers can hold secrets (a client session's token), so they are kept encrypted
  * (AES-GCM) under a key derived from the Idempotency-Key itself, which only the client knows: the
@@ -86,6 +86,7 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
 const NOT_KEPT = ["concurrent_update", "parameter_missing", "parameter_invalid", "parameter_unknown"].map((code) => `"code":"${code}"`);
 
 function isTransient(status: number, body: string): boolean {
+  if (status === 429) return true; // a limit reached: the same request may succeed later
   return (status === 409 || status === 422) && NOT_KEPT.some((code) => body.includes(code));
 }
 

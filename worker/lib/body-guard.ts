@@ -1,23 +1,83 @@
 /**
- * Checks every request body before anything else reads it: at most 256 KiB, JSON when present,
- * well-formed, and Unicode text throughout (no lone surrogate escapes). Each failure is a clear
- * 4xx instead of a confusing validation message.
+ * Request bodies, before anything else reads them. `bodyLimit` streams every body and stops at its
+ * cap (chunked uploads included: nothing past the cap is read, the sender's stream is cancelled),
+ * then leaves the bytes where Hono's `c.req.text()`/`json()` find them, so validators, the
+ * idempotency middleware and webhook verification read the same capped copy. `bodyGuard` then
+ * checks /v1 bodies: JSON when present, well-formed, and Unicode text throughout (no lone
+ * surrogate escapes). Each failure is a clear 4xx instead of a confusing validation message.
  */
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../errors";
 import type { AppEnv } from "./types";
 import { paramPath } from "./validation";
 
+/** The cap of API bodies (/v1 and every other route). */
 export const MAX_BODY_BYTES = 256 * 1024;
+/** The cap of provider webhooks (Stripe, PayPal): larger than API bodies, still bounded before the signature is checked. */
+export const MAX_PROVIDER_WEBHOOK_BYTES = 1024 * 1024;
+
+const tooLarge = (maxBytes: number) => new ApiError("payload_too_large", `The body must be at most ${maxBytes} bytes.`);
+
+/** Reads a stream to its end, or throws 413 as soon as it passes `maxBytes` (and cancels the rest). */
+async function readAtMost(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      reader.cancel().catch(() => undefined); // the sender stops; nothing more is buffered
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/**
+ * Caps the body of every request that has one at `maxBytes`, whatever its framing: a declared
+ * Content-Length over the cap is refused unread, a chunked body is counted while it streams. The
+ * first mounted limit that matches reads the body; later ones find it read and pass.
+ * @example app.use("/webhooks/*", bodyLimit(MAX_PROVIDER_WEBHOOK_BYTES))
+ */
+export function bodyLimit(maxBytes: number) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    await readBodyCapped(c, maxBytes);
+    await next();
+  });
+}
+
+async function readBodyCapped(c: Context<AppEnv>, maxBytes: number): Promise<void> {
+  const request = c.req.raw;
+  if (request.body === null || request.bodyUsed) return;
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) {
+    request.body.cancel().catch(() => undefined);
+    throw tooLarge(maxBytes);
+  }
+  cacheBody(c, await readAtMost(request.body, maxBytes));
+}
+
+/** Hands the bytes read to Hono's body cache: `c.req.text()`, `json()`, `arrayBuffer()` and `parseBody()` read them from there. */
+function cacheBody(c: Context<AppEnv>, bytes: Uint8Array): void {
+  const cache = c.req.bodyCache as Record<string, Promise<unknown>>;
+  cache["arrayBuffer"] = Promise.resolve(bytes.buffer);
+  cache["text"] = Promise.resolve(new TextDecoder().decode(bytes)); // as Request.text(): UTF-8, BOM dropped, invalid bytes replaced
+}
 
 export const bodyGuard = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method !== "POST" && c.req.method !== "PUT" && c.req.method !== "PATCH") return next();
-  const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new ApiError("payload_too_large", `The body must be at most ${MAX_BODY_BYTES} bytes.`);
+  await readBodyCapped(c, MAX_BODY_BYTES); // a no-op when bodyLimit read it first
   const text = await c.req.text();
-  if (new TextEncoder().encode(text).byteLength > MAX_BODY_BYTES) {
-    throw new ApiError("payload_too_large", `The body must be at most ${MAX_BODY_BYTES} bytes.`);
-  }
   if (text.trim() === "") return next();
   const mediaType = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (!/^application\/([\w.-]+\+)?json$/.test(mediaType)) {

@@ -1,6 +1,7 @@
 /**
  * The hosted pay page: `GET /pay/<token>` (an unguessable link per invoice, for emails) shows the
- * widget for that invoice's customer, with a session minted here; `GET /pay/<token>/print` is the
+ * widget for that invoice's customer, with a session minted here once per browser (session.ts),
+ * or, when nothing is left to pay, the invoice alone (summary.ts); `GET /pay/<token>/print` is the
  * printable invoice with every mention French law requires (INVOICE-FR.md).
  */
 import { Hono, type Context } from "hono";
@@ -8,7 +9,8 @@ import { html, raw } from "hono/html";
 import { toDecimalString } from "../../shared/money";
 import { formatDay } from "./print-format";
 import { breakdownByTaxRate } from "../../shared/money";
-import { DEFAULT_SESSION_TTL_SECONDS, mintClientSession } from "../auth/sessions";
+import { canBePaid } from "../../shared/status";
+import { enforceRateLimit } from "../auth/middleware";
 import { getSettings } from "../db/settings";
 import { publish } from "../events/publish";
 import { ApiError } from "../errors";
@@ -17,6 +19,8 @@ import type { AppEnv } from "../lib/types";
 import { recordInvoiceViewed } from "../reminders/activity";
 import { findCustomer } from "../customers/queries";
 import { findByHostedToken, linesOf } from "./queries";
+import { payPageSession } from "./session";
+import { invoiceSummary } from "./summary";
 
 // Neither page may be framed by another site (clickjacking a pay button), cached, or leak its
 // token-bearing URL in a Referer.
@@ -38,14 +42,20 @@ async function findByToken(db: D1Database, token: string): Promise<InvoiceRow> {
 
 export const payRoutes = new Hono<AppEnv>();
 
+// Strangers reach these pages with nothing but a link: each address has a request budget.
+payRoutes.use("*", async (c, next) => {
+  await enforceRateLimit(c.env, `pay:${c.req.header("cf-connecting-ip") ?? "local"}`, "address");
+  await next();
+});
+
 payRoutes.get("/:token", async (c) => {
   const invoice = await findByToken(c.env.DB, c.req.param("token"));
   const customer = await findCustomer(c.env.DB, invoice.merchant_id, invoice.customer_id);
   const { settings } = await getSettings(c.env.DB, invoice.merchant_id);
-  // The session reaches this one invoice only (a forwarded or scanned link opens nothing else).
-  const { token } = await mintClientSession(c.env.DB, {
-    merchantId: invoice.merchant_id, customerId: invoice.customer_id, invoiceId: invoice.id, ttlSeconds: DEFAULT_SESSION_TTL_SECONDS, now: new Date(),
-  });
+  // The session reaches this one invoice only (a forwarded or scanned link opens nothing else); an
+  // invoice with nothing to pay is shown without the widget, so it needs none.
+  const payable = canBePaid({ status: invoice.status, total: invoice.total, amountPaid: invoice.amount_paid });
+  const token = payable ? await payPageSession(c, invoice) : null;
   c.executionCtx.waitUntil(recordInvoiceViewed(c.env.DB, invoice.id).then((moved) => publish(c.executionCtx, c.env, moved), () => undefined));
   const lang = customer?.["locale"]?.startsWith("fr") ? "fr" : "en";
   privatePage(c, PAGE_CSP);
@@ -61,9 +71,9 @@ payRoutes.get("/:token", async (c) => {
 <body>
   <main>
     <header><h1>${settings.seller.legal_name ?? ""}</h1><p>${customer?.["name"] ?? ""}</p></header>
-    <quittance-invoices session="${token}" invoice="${invoice.id}" lang="${lang}"></quittance-invoices>
+    ${token === null ? invoiceSummary(invoice, c.req.param("token"), lang) : html`<quittance-invoices session="${token}" invoice="${invoice.id}" lang="${lang}"></quittance-invoices>`}
   </main>
-  <script type="module" src="/widget.js"></script>
+  ${token === null ? "" : html`<script type="module" src="/widget.js"></script>`}
 </body>
 </html>`);
 });

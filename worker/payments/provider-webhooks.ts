@@ -1,6 +1,7 @@
 /**
  * `POST /webhooks/{stripe|paypal|sandbox}/:merchant`: a provider's event, verified and applied
- * (provider-events.ts), then published.
+ * (provider-events.ts), then published. The body arrives already read and capped at 1 MiB
+ * (`bodyLimit` in app.ts), so nothing unbounded is read before the signature is checked.
  */
 import { Hono } from "hono";
 import { publish } from "../events/publish";

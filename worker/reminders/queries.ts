@@ -87,22 +87,52 @@ export async function lastReminderAt(db: D1Database, invoiceId: string): Promise
   return row?.at ?? null;
 }
 
-/** Queues the invoice's next planned step for today, or (none left) a new manual reminder; returns its id. */
-export async function queueNextReminder(db: D1Database, merchantId: string, invoiceId: string, today: string, now: Date): Promise<string> {
+/**
+ * What counts against the daily limits: sent since `since` (the day's start), or on its way
+ * (queued, sending) since then. The cron's cap and "remind now" count the same way.
+ */
+const SENT_SINCE = "(sent_at >= ? OR (status IN ('queued', 'sending') AND updated_at >= ?))";
+
+/** Reminders of a merchant, or of one invoice, sent or on their way since `since`. */
+export async function countSentSince(db: D1Database, scope: { merchantId: string } | { invoiceId: string }, since: string): Promise<number> {
+  const [column, value] = "merchantId" in scope ? ["merchant_id", scope.merchantId] : ["invoice_id", scope.invoiceId];
+  const row = await db.prepare(`SELECT count(*) AS n FROM reminders WHERE ${column} = ? AND ${SENT_SINCE}`).bind(value, since, since).first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+/** The limits a manual reminder must stay under, checked inside the write so simultaneous requests cannot pass them together. */
+export interface DailyLimits {
+  since: string;
+  merchantCap: number;
+  invoiceLimit: number;
+}
+
+const UNDER_LIMITS = `(SELECT count(*) FROM reminders WHERE merchant_id = ? AND ${SENT_SINCE}) < ? AND (SELECT count(*) FROM reminders WHERE invoice_id = ? AND ${SENT_SINCE}) < ?`;
+const limitParams = (merchantId: string, invoiceId: string, limits: DailyLimits) => [merchantId, limits.since, limits.since, limits.merchantCap, invoiceId, limits.since, limits.since, limits.invoiceLimit];
+
+/**
+ * Queues the invoice's next planned step for today, or (none left) a new manual reminder; returns
+ * its id, or null when the daily limits were reached meanwhile (or another request took the step).
+ */
+export async function queueNextReminder(db: D1Database, merchantId: string, invoiceId: string, today: string, now: Date, limits: DailyLimits): Promise<string | null> {
   const at = now.toISOString();
   const next = await db.prepare("SELECT id FROM reminders WHERE invoice_id = ? AND status = 'scheduled' ORDER BY send_on, step LIMIT 1").bind(invoiceId).first<{ id: string }>();
   if (next !== null) {
-    await db.prepare("UPDATE reminders SET status = 'queued', send_on = ?, updated_at = ? WHERE id = ? AND status = 'scheduled'").bind(today, at, next.id).run();
-    return next.id;
+    const updated = await db
+      .prepare(`UPDATE reminders SET status = 'queued', send_on = ?, updated_at = ? WHERE id = ? AND status = 'scheduled' AND ${UNDER_LIMITS}`)
+      .bind(today, at, next.id, ...limitParams(merchantId, invoiceId, limits))
+      .run();
+    return updated.meta.changes > 0 ? next.id : null;
   }
   const created = await db
     .prepare(
       `INSERT INTO reminders (id, merchant_id, invoice_id, step, send_on, status, created_at, updated_at)
-       VALUES ('rem_' || lower(hex(randomblob(16))), ?, ?, ${MANUAL_STEP_BASE} + (SELECT count(*) FROM reminders WHERE invoice_id = ? AND step >= ${MANUAL_STEP_BASE}), ?, 'queued', ?, ?) RETURNING id`,
+       SELECT 'rem_' || lower(hex(randomblob(16))), ?, ?, ${MANUAL_STEP_BASE} + (SELECT count(*) FROM reminders WHERE invoice_id = ? AND step >= ${MANUAL_STEP_BASE}), ?, 'queued', ?, ?
+       WHERE ${UNDER_LIMITS} RETURNING id`,
     )
-    .bind(merchantId, invoiceId, invoiceId, today, at, at)
+    .bind(merchantId, invoiceId, invoiceId, today, at, at, ...limitParams(merchantId, invoiceId, limits))
     .first<{ id: string }>();
-  return created!.id;
+  return created?.id ?? null;
 }
 
 /** The queue consumer's claim: queued → sending, once (a redelivered message finds it taken). */

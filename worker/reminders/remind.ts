@@ -8,7 +8,7 @@ import { addDays, canBePaid, utcDay } from "../../shared/status";
 import type { z } from "zod";
 import { getSettings } from "../db/settings";
 import { ApiError, notFound } from "../errors";
-import { findRemindedInvoice, findReminder, invoiceReminderControl, lastReminderAt, listReminders, queueNextReminder, saveInvoiceReminderControl, type RemindedInvoice, type ReminderRow } from "./queries";
+import { countSentSince, findRemindedInvoice, findReminder, invoiceReminderControl, lastReminderAt, listReminders, queueNextReminder, saveInvoiceReminderControl, type DailyLimits, type RemindedInvoice, type ReminderRow } from "./queries";
 import { holdPromisesStatements, isManualStep, offsetsOf, rescheduleInvoiceStatements } from "./schedule";
 import type { ReminderMessage } from "./send";
 
@@ -42,7 +42,14 @@ export async function reminderTimeline(db: D1Database, merchantId: string, invoi
   return { reminders: (await listReminders(db, invoice.id)).map(serializeReminder), paidAt: invoice.paid_at };
 }
 
-/** Queues the next reminder now; refused within the policy's minimum interval unless `force`. */
+/** Seconds until the next UTC midnight, when the daily limits start again. */
+const secondsToTomorrow = (now: Date) => Math.max(1, Math.ceil((Date.parse(`${addDays(utcDay(now), 1)}T00:00:00Z`) - now.getTime()) / 1000));
+
+/**
+ * Queues the next reminder now. `force` skips the policy's minimum interval, and only that: a
+ * manual reminder counts against the merchant's daily cap (as the cron's do) and against the
+ * invoice's own daily limit, both checked again inside the write so simultaneous calls cannot pass together.
+ */
 export async function remindNow(env: Env, merchantId: string, invoiceId: string, force: boolean, now: Date) {
   const db = env.DB;
   const invoice = await requireInvoice(db, merchantId, invoiceId);
@@ -58,9 +65,24 @@ export async function remindNow(env: Env, merchantId: string, invoiceId: string,
   if (!force && earliest !== null && earliest > now) {
     throw new ApiError("reminder_too_soon", `The last reminder went out on ${last!.slice(0, 10)}; the next one can go from ${earliest.toISOString().slice(0, 10)} (or send with {"force": true}).`);
   }
-  const id = await queueNextReminder(db, merchantId, invoice.id, utcDay(now), now);
+  const limits = { since: `${utcDay(now)}T00:00:00.000Z`, merchantCap: settings.reminders.daily_cap, invoiceLimit: settings.reminders.invoice_daily_limit };
+  const id = await queueNextReminder(db, merchantId, invoice.id, utcDay(now), now, limits);
+  if (id === null) throw await limitReached(db, merchantId, invoice.id, limits, now);
   await env.REMINDERS.send({ reminder: id } satisfies ReminderMessage);
   return serializeReminder((await findReminder(db, id))!);
+}
+
+/** Why a manual reminder was not queued: a daily limit (429 until midnight UTC), or another request took the step. */
+async function limitReached(db: D1Database, merchantId: string, invoiceId: string, limits: DailyLimits, now: Date): Promise<ApiError> {
+  const retry = { "retry-after": String(secondsToTomorrow(now)) };
+  const [sentByMerchant, sentForInvoice] = await Promise.all([countSentSince(db, { merchantId }, limits.since), countSentSince(db, { invoiceId }, limits.since)]);
+  if (sentByMerchant >= limits.merchantCap) {
+    return new ApiError("reminder_daily_cap_reached", `${sentByMerchant} reminders went out today, the daily cap (settings.reminders.daily_cap = ${limits.merchantCap}); more can go from midnight UTC.`, undefined, retry);
+  }
+  if (sentForInvoice >= limits.invoiceLimit) {
+    return new ApiError("invoice_reminder_limit_reached", `This invoice got ${sentForInvoice} reminders today, its daily limit (settings.reminders.invoice_daily_limit = ${limits.invoiceLimit}); more can go from midnight UTC.`, undefined, retry);
+  }
+  return new ApiError("concurrent_update", "Another reminder of this invoice was being queued at the same time; retry.");
 }
 
 /** Pauses or resumes an invoice's reminders, records a promise to pay, or gives it its own schedule. */

@@ -8,6 +8,7 @@
 import type { InvoiceStatusValue } from "../../shared/schemas/invoices";
 import { isPayable, utcDay } from "../../shared/status";
 import { getSettings } from "../db/settings";
+import { countSentSince } from "./queries";
 import type { ReminderMessage } from "./send";
 
 const BATCH = 1000;
@@ -71,22 +72,16 @@ export async function runReminders(env: Env, now: Date, enqueue: Enqueue = queue
     else candidates.push(row);
   }
 
-  // The daily cap, per merchant: what was sent or queued today counts.
+  // The daily cap, per merchant: what was sent or queued today counts, manual reminders included.
   const byMerchant = new Map<string, DueRow[]>();
   for (const row of candidates) byMerchant.set(row.merchant_id, [...(byMerchant.get(row.merchant_id) ?? []), row]);
   const toQueue: string[] = [];
   // Over the cap: tomorrow. Left due today, they would fill every run's window and hold back other merchants.
   const toDefer: string[] = [];
   for (const [merchantId, rows] of byMerchant) {
-    const [{ settings }, counted] = await Promise.all([
-      getSettings(db, merchantId),
-      db
-        .prepare("SELECT count(*) AS n FROM reminders WHERE merchant_id = ? AND ((sent_at >= ?) OR (status IN ('queued', 'sending') AND updated_at >= ?))")
-        .bind(merchantId, `${today}T00:00:00.000Z`, `${today}T00:00:00.000Z`)
-        .first<{ n: number }>(),
-    ]);
+    const [{ settings }, counted] = await Promise.all([getSettings(db, merchantId), countSentSince(db, { merchantId }, `${today}T00:00:00.000Z`)]);
     rowsRead += 1;
-    const room = Math.max(0, settings.reminders.daily_cap - (counted?.n ?? 0));
+    const room = Math.max(0, settings.reminders.daily_cap - counted);
     toQueue.push(...rows.slice(0, room).map((row) => row.id));
     toDefer.push(...rows.slice(room).map((row) => row.id));
   }

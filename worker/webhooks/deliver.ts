@@ -1,5 +1,6 @@
 /**
- * The queue consumer: sends one delivery, signed, with a 10 s timeout, and logs the attempt.
+ * The queue consumer: sends one delivery, signed, with a 10 s timeout, and logs the attempt (its
+ * status code, or a generic error: "timeout after 10 s", "delivery failed", "url not allowed").
  * A failure is retried with exponential backoff (base × 2^(attempt−1), at most 12 h a wait) for up to
  * 3 days after the event; then the delivery is failed. An endpoint whose deliveries keep failing
  * is disabled, with an event saying so, and gets nothing more.
@@ -9,6 +10,8 @@ import { appendEvent, serializeEvent, type EventRow, type LogMoved } from "../ev
 import { newId } from "../lib/crypto";
 import type { DeliveryMessage } from "./fan-out";
 import { signatureHeader } from "./signature";
+import { isDevelopment } from "../lib/environment";
+import { webhookUrlProblem } from "./url-policy";
 
 export const DELIVERY_TIMEOUT_MS = 10_000;
 export const RETRY_WINDOW_MS = 3 * 86_400_000;
@@ -45,7 +48,11 @@ async function post(url: string, body: string, signature: string): Promise<{ sta
     return { status: response.status, error: response.status >= 200 && response.status < 300 ? null : `HTTP ${response.status}` };
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-    return { status: null, error: timedOut ? `timeout after ${DELIVERY_TIMEOUT_MS / 1000} s` : `network error: ${error instanceof Error ? error.message : String(error)}` };
+    if (timedOut) return { status: null, error: `timeout after ${DELIVERY_TIMEOUT_MS / 1000} s` };
+    // The merchant sees only that it failed: the runtime's wording (refused, reset, lost, DNS…) would
+    // describe the network behind the URL. The detail goes to our logs.
+    console.error(JSON.stringify({ webhook_delivery_error: error instanceof Error ? error.message : String(error), host: new URL(url).host }));
+    return { status: null, error: "delivery failed" };
   }
 }
 
@@ -74,7 +81,10 @@ export async function deliver(env: Env, message: DeliveryMessage, now = new Date
   if (event === null) return done;
   const body = JSON.stringify(serializeEvent(event));
   const started = Date.now();
-  const outcome = await post(delivery.url, body, await signatureHeader(delivery.secret, body, Math.floor(now.getTime() / 1000)));
+  // Checked again at each send: an endpoint saved before the policy (or under another environment) is never fetched.
+  const outcome = webhookUrlProblem(delivery.url, isDevelopment(env)) === null
+    ? await post(delivery.url, body, await signatureHeader(delivery.secret, body, Math.floor(now.getTime() / 1000)))
+    : { status: null, error: "url not allowed" };
   const attempt = delivery.attempts + 1;
   const at = new Date().toISOString();
   const succeeded = outcome.error === null;
@@ -85,10 +95,11 @@ export async function deliver(env: Env, message: DeliveryMessage, now = new Date
   // count is re-read and written under a guard, so simultaneous failures each count once and only one
   // of them disables the endpoint, with one event.
   const { status, disable } = await withRetries(async () => {
-    const endpoint = (await db
+    const endpoint = await db
       .prepare("SELECT status, consecutive_failures FROM webhook_endpoints WHERE id = ?")
       .bind(delivery.endpoint_id)
-      .first<{ status: string; consecutive_failures: number }>())!;
+      .first<{ status: string; consecutive_failures: number }>();
+    if (endpoint === null) return { status: "gone", disable: false }; // deleted while this attempt ran: nothing to log it under
     const active = endpoint.status === "active";
     const failures = succeeded ? 0 : endpoint.consecutive_failures + 1;
     const disable = active && !succeeded && (failures >= disableAfter || !withinWindow);

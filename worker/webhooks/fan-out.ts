@@ -36,9 +36,11 @@ export async function enqueueWebhookDeliveries(env: Env, storage: DurableObjectS
         if (event.seq <= endpoint.start_seq || (endpoint.types !== null && !endpoint.types.has(event.type))) continue;
         inserts.push(
           env.DB.prepare(
+            // Only while the endpoint exists: one deleted since it was read gets nothing (and fails no batch).
             `INSERT INTO webhook_deliveries (id, endpoint_id, merchant_id, event_seq, status, attempts, created_at, updated_at)
-             VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (endpoint_id, event_seq) DO NOTHING RETURNING id`,
-          ).bind(newId("whd"), endpoint.id, merchantId, event.seq, now, now),
+             SELECT ?, ?, ?, ?, 'pending', 0, ?, ? WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE id = ?)
+             ON CONFLICT (endpoint_id, event_seq) DO NOTHING RETURNING id`,
+          ).bind(newId("whd"), endpoint.id, merchantId, event.seq, now, now, endpoint.id),
         );
       }
     }

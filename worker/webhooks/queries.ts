@@ -3,6 +3,7 @@ import type { WebhookDeliverySchema, WebhookEndpointSchema } from "../../shared/
 import type { z } from "zod";
 import { eventId } from "../events/log";
 import { ApiError, notFound } from "../errors";
+import { cursorCondition } from "../lib/pagination";
 
 export interface EndpointRow {
   id: string;
@@ -36,19 +37,62 @@ export async function findEndpoint(db: D1Database, merchantId: string, id: strin
   return row;
 }
 
-/** Registers an endpoint that receives the events after the latest one. */
-export async function insertEndpoint(db: D1Database, row: Pick<EndpointRow, "id" | "merchant_id" | "url" | "events" | "secret" | "created_at">): Promise<void> {
-  await db
+/**
+ * Registers an endpoint that receives the events after the latest one, unless the merchant already
+ * holds `max` endpoints (counted inside the insert, so simultaneous creations cannot pass the cap
+ * together); false when the cap refused it.
+ */
+export async function insertEndpoint(
+  db: D1Database,
+  row: Pick<EndpointRow, "id" | "merchant_id" | "url" | "events" | "secret" | "created_at">,
+  max: number,
+): Promise<boolean> {
+  const inserted = await db
     .prepare(
       `INSERT INTO webhook_endpoints (id, merchant_id, url, events, secret, status, start_seq, created_at)
-       VALUES (?, ?, ?, ?, ?, 'active', (SELECT coalesce(max(seq), 0) FROM events WHERE merchant_id = ?), ?)`,
+       SELECT ?, ?, ?, ?, ?, 'active', (SELECT coalesce(max(seq), 0) FROM events WHERE merchant_id = ?), ?
+       WHERE (SELECT count(*) FROM webhook_endpoints WHERE merchant_id = ?) < ?`,
     )
-    .bind(row.id, row.merchant_id, row.url, row.events, row.secret, row.merchant_id, row.created_at)
+    .bind(row.id, row.merchant_id, row.url, row.events, row.secret, row.merchant_id, row.created_at, row.merchant_id, max)
+    .run();
+  return inserted.meta.changes > 0;
+}
+
+/** A page of a merchant's endpoints, newest first (`limit + 1` rows, for toPage). */
+export async function listEndpoints(db: D1Database, merchantId: string, query: { limit: number; starting_after?: string | undefined }): Promise<EndpointRow[]> {
+  const cursor = await cursorCondition(db, "webhook_endpoints", merchantId, query.starting_after);
+  return (
+    await db
+      .prepare(`SELECT * FROM webhook_endpoints WHERE merchant_id = ?${cursor.sql} ORDER BY created_at DESC, id DESC LIMIT ?`)
+      .bind(merchantId, ...cursor.params, query.limit + 1)
+      .all<EndpointRow>()
+  ).results;
+}
+
+/** Changes an endpoint's URL and event filter; a new URL starts with no failures counted. */
+export async function updateEndpoint(db: D1Database, merchantId: string, endpointId: string, change: { url?: string; events?: string[] | null }): Promise<void> {
+  await db
+    .prepare(
+      `UPDATE webhook_endpoints SET url = coalesce(?, url), events = CASE WHEN ? THEN ? ELSE events END,
+         consecutive_failures = CASE WHEN ? IS NOT NULL AND ? <> url THEN 0 ELSE consecutive_failures END
+       WHERE id = ? AND merchant_id = ?`,
+    )
+    .bind(change.url ?? null, change.events !== undefined ? 1 : 0, change.events ? JSON.stringify(change.events) : null, change.url ?? null, change.url ?? null, endpointId, merchantId)
     .run();
 }
 
-export async function listEndpoints(db: D1Database, merchantId: string): Promise<EndpointRow[]> {
-  return (await db.prepare("SELECT * FROM webhook_endpoints WHERE merchant_id = ? ORDER BY created_at DESC, id DESC LIMIT 100").bind(merchantId).all<EndpointRow>()).results;
+/** Replaces the signing secret: every delivery from now on (retries included) is signed with the new one. */
+export async function rotateEndpointSecret(db: D1Database, merchantId: string, endpointId: string, secret: string): Promise<void> {
+  await db.prepare("UPDATE webhook_endpoints SET secret = ? WHERE id = ? AND merchant_id = ?").bind(secret, endpointId, merchantId).run();
+}
+
+/** Deletes an endpoint with its delivery log, in one batch; messages still queued for it find nothing and stop. */
+export async function deleteEndpoint(db: D1Database, merchantId: string, endpointId: string): Promise<void> {
+  await db.batch([
+    db.prepare("DELETE FROM webhook_attempts WHERE endpoint_id = (SELECT id FROM webhook_endpoints WHERE id = ? AND merchant_id = ?)").bind(endpointId, merchantId),
+    db.prepare("DELETE FROM webhook_deliveries WHERE endpoint_id = (SELECT id FROM webhook_endpoints WHERE id = ? AND merchant_id = ?)").bind(endpointId, merchantId),
+    db.prepare("DELETE FROM webhook_endpoints WHERE id = ? AND merchant_id = ?").bind(endpointId, merchantId),
+  ]);
 }
 
 /**

@@ -172,10 +172,10 @@ describe("publishing on every write path, without a cron", () => {
     const w = await world();
     const invoice = await createInvoice(w.merchant.key, w.customer);
     const hosted = (await api(w.merchant.key, "GET", `/v1/invoices/${invoice.id}`)).body.hosted_url as string;
-    const pageContext = createExecutionContext();
-    const page = await worker.fetch(new Request(`http://127.0.0.1:8787${new URL(hosted).pathname}`), w.spy.env, pageContext);
-    await waitOnExecutionContext(pageContext);
+    const pageCtx = createExecutionContext();
+    const page = await worker.fetch(new Request(`http://127.0.0.1:8787${new URL(hosted).pathname}`), w.spy.env, pageCtx);
     expect(page.status).toBe(200);
+    await waitOnExecutionContext(pageCtx); // the view is recorded and published in the background
     await expectPublished(w, "invoice.viewed");
 
     const second = await createInvoice(w.merchant.key, w.customer);

@@ -36,8 +36,10 @@ describe("reminders/schedule", () => {
     const invoice = await createInvoice(merchant.key, (await createCustomer(merchant.key)).id, { due_date: "2090-03-10" });
     const planned = (await listReminders(env.DB, invoice.id)).length;
     const now = new Date();
-    const queued: string[] = [];
-    for (let index = 0; index < planned + 2; index += 1) queued.push(await queueNextReminder(env.DB, merchant.id, invoice.id, utcDay(now), now));
+    const queued: (string | null)[] = [];
+    const limits = { since: `${utcDay(now)}T00:00:00.000Z`, merchantCap: 1000, invoiceLimit: 1000 };
+    for (let index = 0; index < planned + 2; index += 1) queued.push(await queueNextReminder(env.DB, merchant.id, invoice.id, utcDay(now), now, limits));
+    expect(queued).not.toContain(null);
     const rows = await listReminders(env.DB, invoice.id);
     expect(new Set(queued).size).toBe(planned + 2);
     expect(rows.filter((row) => isManualStep(row.step)).map((row) => row.step).sort()).toEqual([MANUAL_STEP_BASE, MANUAL_STEP_BASE + 1]);

@@ -1,0 +1,29 @@
+/**
+ * What the pay page shows for an invoice that needs no payment (paid, void, uncollectible): the
+ * invoice itself, with no widget and so no client session.
+ */
+import { html } from "hono/html";
+import { toDecimalString } from "../../shared/money";
+import type { InvoiceRow } from "../invoices/queries";
+
+const STATUS_LABEL: Record<string, { fr: string; en: string }> = {
+  paid: { fr: "Payée", en: "Paid" },
+  void: { fr: "Annulée", en: "Void" },
+  uncollectible: { fr: "Irrécouvrable", en: "Uncollectible" },
+};
+
+/** The invoice's number, status and amounts, and a link to its printable version. */
+export function invoiceSummary(invoice: InvoiceRow, token: string, lang: "fr" | "en") {
+  const money = (amount: number) => {
+    const decimal = toDecimalString(amount, invoice.currency);
+    return `${lang === "fr" ? decimal.replace(".", ",") : decimal} ${invoice.currency.toUpperCase()}`;
+  };
+  const label = STATUS_LABEL[invoice.status]?.[lang] ?? invoice.status;
+  const fr = lang === "fr";
+  return html`<section class="invoice-summary" aria-label="${fr ? "Facture" : "Invoice"} ${invoice.number}">
+      <h2>${fr ? "Facture" : "Invoice"} ${invoice.number}</h2>
+      <p><strong>${label}</strong></p>
+      <p>${fr ? `Total : ${money(invoice.total)} · Réglé : ${money(invoice.amount_paid)}` : `Total: ${money(invoice.total)} · Paid: ${money(invoice.amount_paid)}`}</p>
+      <p><a href="/pay/${token}/print">${fr ? "Voir la facture imprimable" : "View the printable invoice"}</a></p>
+    </section>`;
+}
