@@ -9,6 +9,7 @@
  * cursor, so the replayed part and the live part can have neither a gap nor a duplicate.
  */
 import { DurableObject } from "cloudflare:workers";
+import type { ChainCheckpoint } from "../events/chain";
 import type { EventRow } from "../events/log";
 import { enqueueWebhookDeliveries } from "../webhooks/fan-out";
 import { sseComment, sseControl, sseMessage, sseOpening, SSE_HEADERS } from "./sse";
@@ -130,6 +131,17 @@ export class MerchantHub extends DurableObject<Env> {
   /** How many streams are open (for tests and the benchmark). */
   async streamCount(): Promise<number> {
     return this.streams.size;
+  }
+
+  /**
+   * The merchant's latest signed chain checkpoint, kept in this object's storage, out of a database
+   * writer's reach (events/checkpoint.ts signs and checks it). Given one, keeps it if it is newer.
+   */
+  async chainCheckpoint(offered?: ChainCheckpoint): Promise<ChainCheckpoint | null> {
+    const kept = (await this.ctx.storage.get<ChainCheckpoint>("chainCheckpoint")) ?? null;
+    if (offered === undefined || (kept !== null && kept.seq >= offered.seq)) return kept;
+    await this.ctx.storage.put("chainCheckpoint", offered);
+    return offered;
   }
 
   override async alarm(): Promise<void> {
