@@ -62,7 +62,8 @@ clientPayments.openapi(
   async (c) => {
     const caller = clientOf(c.get("caller"));
     try {
-      return c.json(await startClientPayment(c.env, caller, c.req.valid("json"), new URL(c.req.url).origin, new Date()), 201);
+      const request = { origin: new URL(c.req.url).origin, requestId: c.get("requestId") };
+      return c.json(await startClientPayment(c.env, caller, c.req.valid("json"), request, new Date()), 201);
     } finally {
       // Published even when the provider refused: the payment's failure was appended too.
       publish(c.executionCtx, c.env, { merchantId: caller.merchantId });
@@ -80,7 +81,7 @@ clientPayments.openapi(
   async (c) => {
     const caller = clientOf(c.get("caller"));
     const { id } = c.req.valid("param");
-    return c.json(await clientPaymentView(c.env.DB, await findClientPayment(c.env.DB, caller, id)), 200);
+    return c.json(await clientPaymentView(c.env.DB, await findClientPayment(c.env.DB, caller, id), caller), 200);
   },
 );
 
@@ -94,7 +95,8 @@ clientPayments.openapi(
   }),
   async (c) => {
     const caller = clientOf(c.get("caller"));
-    const { payment, moved } = await captureClientPayment(c.env, caller, c.req.valid("param").id, new URL(c.req.url).origin);
+    const request = { origin: new URL(c.req.url).origin, requestId: c.get("requestId") };
+    const { payment, moved } = await captureClientPayment(c.env, caller, c.req.valid("param").id, request);
     publish(c.executionCtx, c.env, moved);
     return c.json(payment, 200);
   },

@@ -13,7 +13,7 @@ import type { ChainCheckpoint } from "../events/chain";
 import type { EventRow } from "../events/log";
 import { enqueueWebhookDeliveries } from "../webhooks/fan-out";
 import { sseComment, sseControl, sseMessage, sseOpening, SSE_HEADERS } from "./sse";
-import { visibleTo, type StreamAudience } from "./audience";
+import { viewFor, visibleTo, type StreamAudience } from "./audience";
 
 const PAGE = 500;
 const RETRY_MS = 3000;
@@ -239,7 +239,7 @@ export class MerchantHub extends DurableObject<Env> {
       for (const stream of this.streams) {
         if (behind.has(stream) || row.seq <= stream.sentSeq) continue;
         stream.sentSeq = row.seq;
-        if (visibleTo(stream.audience, row)) this.write(stream, sseMessage(row));
+        if (visibleTo(stream.audience, row)) this.write(stream, sseMessage(viewFor(stream.audience, row)));
       }
       if (row.seq > (this.liveSeq ?? 0)) {
         this.liveSeq = row.seq;
