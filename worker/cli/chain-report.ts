@@ -23,7 +23,7 @@ export function formatChainReport(report: ChainReport, context: ReportContext): 
     lines.push(`BROKEN at event ${broken.event} (seq ${broken.event_seq}): ${broken.reason}; ${report.events_checked} events verified before it.`);
   }
   for (const rejected of report.rejected_checkpoints) {
-    lines.push(`FORGED checkpoint (${rejected.source}${rejected.seq === null ? "" : `, seq ${rejected.seq}`}): its signature does not hold; this deployment's key did not sign it.`);
+    lines.push(`FORGED checkpoint (${rejected.source}${rejected.seq === null ? "" : `, seq ${rejected.seq}`}): its signature does not hold: written without the deployment's key (or QUITTANCE_ENCRYPTION_KEY here is not the deployment's).`);
   }
   const checkpoint = report.checkpoint;
   if (checkpoint?.status === "truncated") {
