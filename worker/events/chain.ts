@@ -138,10 +138,6 @@ export class ChainVerifier {
     return this.unsealed;
   }
 
-  get intact(): boolean {
-    return this.broken === null;
-  }
-
   async add(rows: readonly EventRow[]): Promise<void> {
     for (const row of rows) {
       this.lastSeq = row.seq;
