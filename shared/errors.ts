@@ -23,6 +23,7 @@ export const ERROR_STATUS = {
   invoice_not_open: 409,
   invoice_immutable: 409,
   invoice_has_payments: 409,
+  invoice_number_taken: 409,
   concurrent_update: 409,
   external_id_taken: 409,
   webhook_endpoint_disabled: 409,

@@ -1,11 +1,14 @@
 /**
  * The cron's chores (every minute): drop expired idempotency records and sessions, seal any event
- * left unsealed, and nudge the hubs of merchants with webhook endpoints so an event whose notify
- * was lost is still delivered within a minute; re-read from their provider the payments left in
- * flight for more than 15 minutes; announce the invoices newly overdue; queue the reminders due.
+ * left unsealed, sign a checkpoint of every chain head that moved (events/checkpoint.ts), and nudge
+ * the hubs of merchants with webhook endpoints so an event whose notify was lost is still delivered
+ * within a minute; re-read from their provider the payments left in flight for more than 15
+ * minutes; announce the invoices newly overdue; queue the reminders due.
  */
 import { IDEMPOTENCY_RETENTION_HOURS } from "./db/idempotency";
 import { sealChain } from "./events/chain";
+import { signChainCheckpoint } from "./events/checkpoint";
+import { merchantsBehindCheckpoint } from "./events/queries";
 import { publish, publishNow } from "./events/publish";
 import { announceOverdue } from "./invoices/overdue";
 import { reconcilePayments } from "./payments/reconcile";
@@ -21,6 +24,9 @@ export async function runHousekeeping(env: Env, now: Date, ctx: { waitUntil(prom
     env.DB.prepare("SELECT DISTINCT merchant_id FROM webhook_endpoints WHERE status = 'active'"),
   ]);
   for (const { merchant_id } of unsealed!.results) await sealChain(env.DB, merchant_id);
+  for (const merchantId of await merchantsBehindCheckpoint(env.DB)) {
+    await signChainCheckpoint(env, merchantId, now).catch((error: unknown) => console.error("chain checkpoint failed", merchantId, error));
+  }
   await Promise.all(withEndpoints!.results.map(({ merchant_id }) => publishNow(env, merchant_id)));
   for (const moved of await reconcilePayments(env, now, "")) publish(ctx, env, moved);
   for (const moved of await announceOverdue(env.DB, now)) publish(ctx, env, moved);

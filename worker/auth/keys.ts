@@ -83,6 +83,44 @@ export async function prepareMerchant(input: {
   };
 }
 
+export interface KeyRotation {
+  secretKey: string;
+  readOnlyKey: string;
+  publishableKey: string;
+  /** The writes, for one transaction: revoke the old keys and the client sessions, maybe disable the webhook endpoints, add the new keys. */
+  writes: SqlWrite[];
+}
+
+/**
+ * Everything a key rotation writes. Client sessions minted with the old keys must not outlive
+ * them: they are revoked (their tokens answer 401, and the hub closes their streams when it next
+ * reads the session rows); webhook endpoints registered with the old keys are disabled if asked.
+ */
+export async function prepareRotation(input: { merchantId: string; livemode: boolean; now: Date; disableWebhooks: boolean }): Promise<KeyRotation> {
+  const [full, readOnly, publishable] = await Promise.all([
+    issueKey("full", input.livemode),
+    issueKey("read_only", input.livemode),
+    issueKey("publishable", input.livemode),
+  ]);
+  const at = input.now.toISOString();
+  const { merchantId } = input;
+  return {
+    secretKey: full.secret,
+    readOnlyKey: readOnly.secret,
+    publishableKey: publishable.secret,
+    writes: [
+      { sql: "UPDATE api_keys SET revoked_at = ? WHERE merchant_id = ? AND revoked_at IS NULL", params: [at, merchantId] },
+      { sql: "UPDATE client_sessions SET revoked_at = ? WHERE merchant_id = ? AND revoked_at IS NULL", params: [at, merchantId] },
+      ...(input.disableWebhooks
+        ? [{ sql: "UPDATE webhook_endpoints SET status = 'disabled', consecutive_failures = 0, disabled_at = ? WHERE merchant_id = ? AND status = 'active'", params: [at, merchantId] }]
+        : []),
+      keyWrite(merchantId, full, at),
+      keyWrite(merchantId, readOnly, at),
+      keyWrite(merchantId, publishable, at),
+    ],
+  };
+}
+
 /** Binds writes as D1 statements. */
 export function toStatements(db: D1Database, writes: readonly SqlWrite[]): D1PreparedStatement[] {
   return writes.map((write) => db.prepare(write.sql).bind(...write.params));

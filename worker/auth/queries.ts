@@ -29,12 +29,36 @@ export function findClientSession(db: D1Database, tokenHash: string): Promise<Cl
 /** Stores a client session (its token's hash only). */
 export async function insertClientSession(
   db: D1Database,
-  row: { tokenHash: string; merchantId: string; customerId: string; invoiceId: string | null; expiresAt: string; createdAt: string },
+  row: { id: string; tokenHash: string; merchantId: string; customerId: string; invoiceId: string | null; expiresAt: string; createdAt: string },
 ): Promise<void> {
   await db
-    .prepare("INSERT INTO client_sessions (token_hash, merchant_id, customer_id, invoice_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-    .bind(row.tokenHash, row.merchantId, row.customerId, row.invoiceId, row.expiresAt, row.createdAt)
+    .prepare("INSERT INTO client_sessions (id, token_hash, merchant_id, customer_id, invoice_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    .bind(row.id, row.tokenHash, row.merchantId, row.customerId, row.invoiceId, row.expiresAt, row.createdAt)
     .run();
+}
+
+export interface RevokedSessionRow {
+  id: string;
+  customer_id: string;
+  expires_at: string;
+  revoked_at: string;
+}
+
+/** Revokes one of the merchant's sessions by id (a second revocation keeps the first time); null when it has no such session. */
+export function revokeClientSession(db: D1Database, merchantId: string, id: string, at: string): Promise<RevokedSessionRow | null> {
+  return db
+    .prepare("UPDATE client_sessions SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND merchant_id = ? RETURNING id, customer_id, expires_at, revoked_at")
+    .bind(at, id, merchantId)
+    .first<RevokedSessionRow>();
+}
+
+/** Revokes every live session of one customer; answers how many. */
+export async function revokeCustomerSessions(db: D1Database, merchantId: string, customerId: string, at: string): Promise<number> {
+  const result = await db
+    .prepare("UPDATE client_sessions SET revoked_at = ? WHERE merchant_id = ? AND customer_id = ? AND revoked_at IS NULL AND expires_at > ?")
+    .bind(at, merchantId, customerId, at)
+    .run();
+  return result.meta.changes;
 }
 
 /** Whether some merchant (or, given, this merchant) allows the origin. */

@@ -4,22 +4,25 @@
  * session reaching its one invoice, reused by the same browser) and the local demo. Only the
  * token's SHA-256 is stored.
  */
-import { newSecret, sha256Hex } from "../lib/crypto";
-import { findClientSession, insertClientSession } from "./queries";
+import { newId, newSecret, sha256Hex } from "../lib/crypto";
+import { findClientSession, insertClientSession, revokeClientSession, revokeCustomerSessions, type RevokedSessionRow } from "./queries";
 
 export const DEFAULT_SESSION_TTL_SECONDS = 3600;
 
 /**
  * Mints a session for one customer (and, for a pay-page session, one invoice only).
- * @example const { token, expiresAt } = await mintClientSession(env.DB, { merchantId, customerId, ttlSeconds: 3600, now: new Date() })
+ * The id (`sess_…`) names it for revocation; the token is the credential.
+ * @example const { id, token, expiresAt } = await mintClientSession(env.DB, { merchantId, customerId, ttlSeconds: 3600, now: new Date() })
  */
 export async function mintClientSession(
   db: D1Database,
   input: { merchantId: string; customerId: string; invoiceId?: string | null; ttlSeconds: number; now: Date },
-): Promise<{ token: string; expiresAt: string }> {
+): Promise<{ id: string; token: string; expiresAt: string }> {
+  const id = newId("sess");
   const token = newSecret("cs_");
   const expiresAt = new Date(input.now.getTime() + input.ttlSeconds * 1000).toISOString();
   await insertClientSession(db, {
+    id,
     tokenHash: await sha256Hex(token),
     merchantId: input.merchantId,
     customerId: input.customerId,
@@ -27,7 +30,20 @@ export async function mintClientSession(
     expiresAt,
     createdAt: input.now.toISOString(),
   });
-  return { token, expiresAt };
+  return { id, token, expiresAt };
+}
+
+/**
+ * Revokes sessions: its token answers 401 from now on, and the merchant's hub closes its streams
+ * (`session_revoked`) at the next keep-alive, when it reads the session rows.
+ */
+export function revokeSession(db: D1Database, merchantId: string, id: string, now: Date): Promise<RevokedSessionRow | null> {
+  return revokeClientSession(db, merchantId, id, now.toISOString());
+}
+
+/** Revokes every live session of a customer (the hosted pay page's too); answers how many. */
+export function revokeSessionsOf(db: D1Database, merchantId: string, customerId: string, now: Date): Promise<number> {
+  return revokeCustomerSessions(db, merchantId, customerId, now.toISOString());
 }
 
 /** What a session token looks like (`newSecret("cs_")`): anything else is not looked up. */

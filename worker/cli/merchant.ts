@@ -1,14 +1,17 @@
 /**
  * npm run merchant -- create --name "Acme SARL" [--json] [--remote] [--live]
- * npm run merchant -- rotate-keys --merchant mer_… [--json] [--remote]
+ * npm run merchant -- rotate-keys --merchant mer_… [--disable-webhooks] [--json] [--remote]
  *
  * Creates a merchant with a full secret key, a read-only key (for the accountant) and a
  * publishable key, or replaces a merchant's keys. Keys are printed once: only their hashes are
- * stored. Local D1 by default; `--remote` for the deployed database.
+ * stored. Rotation also revokes every client session of the merchant (minted with the old keys;
+ * their streams close at the hub's next keep-alive) and, with `--disable-webhooks`, disables its
+ * webhook endpoints (registered with the old keys; re-enable each with the API). Local D1 by
+ * default; `--remote` for the deployed database.
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_SETTINGS } from "../../shared/schemas/settings";
-import { issueKey, prepareMerchant, type SqlWrite } from "../auth/keys";
+import { prepareMerchant, prepareRotation } from "../auth/keys";
 import { executeWrites, queryRows, sqlLiteral, type D1Target } from "./d1";
 
 export interface MerchantKeys {
@@ -32,24 +35,35 @@ export async function createMerchant(name: string, options: { livemode: boolean;
   return { merchant: created.merchantId, name, secret_key: created.secretKey, read_only_key: created.readOnlyKey, publishable_key: created.publishableKey };
 }
 
-/** Revokes a merchant's keys and issues three new ones. */
-export async function rotateKeys(merchantId: string, target: D1Target): Promise<MerchantKeys> {
-  const [merchant] = queryRows<{ name: string; livemode: number }>(`SELECT name, livemode FROM merchants WHERE id = ${sqlLiteral(merchantId)}`, target);
-  if (!merchant) throw new Error(`no merchant ${merchantId}`);
-  const now = new Date().toISOString();
-  const keys = await Promise.all((["full", "read_only", "publishable"] as const).map((scope) => issueKey(scope, merchant.livemode === 1)));
-  const writes: SqlWrite[] = [
-    { sql: "UPDATE api_keys SET revoked_at = ? WHERE merchant_id = ? AND revoked_at IS NULL", params: [now, merchantId] },
-    ...keys.map((key) => ({
-      sql: "INSERT INTO api_keys (id, merchant_id, kind, scope, prefix, key_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      params: [key.id, merchantId, key.scope === "publishable" ? "publishable" : "secret", key.scope, key.prefix, key.hash, now],
-    })),
-  ];
-  executeWrites(writes, target);
-  return { merchant: merchantId, name: merchant.name, secret_key: keys[0]!.secret, read_only_key: keys[1]!.secret, publishable_key: keys[2]!.secret };
+export interface RotatedKeys extends MerchantKeys {
+  client_sessions_revoked: number;
+  webhook_endpoints_disabled: number;
 }
 
-function print(keys: MerchantKeys, json: boolean): void {
+/**
+ * Revokes a merchant's keys and client sessions (and, asked to, disables its webhook endpoints)
+ * and issues three new keys, in one transaction.
+ */
+export async function rotateKeys(merchantId: string, options: { disableWebhooks: boolean }, target: D1Target): Promise<RotatedKeys> {
+  const id = sqlLiteral(merchantId);
+  const now = new Date().toISOString();
+  const [merchant] = queryRows<{ name: string; livemode: number; sessions: number; endpoints: number }>(
+    `SELECT name, livemode,
+       (SELECT count(*) FROM client_sessions WHERE merchant_id = ${id} AND revoked_at IS NULL AND expires_at > ${sqlLiteral(now)}) AS sessions,
+       (SELECT count(*) FROM webhook_endpoints WHERE merchant_id = ${id} AND status = 'active') AS endpoints
+     FROM merchants WHERE id = ${id}`,
+    target,
+  );
+  if (!merchant) throw new Error(`no merchant ${merchantId}`);
+  const rotation = await prepareRotation({ merchantId, livemode: merchant.livemode === 1, now: new Date(now), disableWebhooks: options.disableWebhooks });
+  executeWrites(rotation.writes, target);
+  return {
+    merchant: merchantId, name: merchant.name, secret_key: rotation.secretKey, read_only_key: rotation.readOnlyKey, publishable_key: rotation.publishableKey,
+    client_sessions_revoked: merchant.sessions, webhook_endpoints_disabled: options.disableWebhooks ? merchant.endpoints : 0,
+  };
+}
+
+function print(keys: MerchantKeys | RotatedKeys, json: boolean): void {
   if (json) {
     console.log(JSON.stringify(keys, null, 2));
     return;
@@ -60,6 +74,13 @@ Read-only key   ${keys.read_only_key}
 Publishable key ${keys.publishable_key}
 
 These keys are shown once; only their SHA-256 hashes are stored. Keep the secret keys on your servers.`);
+  if ("client_sessions_revoked" in keys) {
+    console.log(`
+Revoked the old keys and ${keys.client_sessions_revoked} live client session(s): their streams close within one keep-alive.`);
+    if (keys.webhook_endpoints_disabled > 0) {
+      console.log(`Disabled ${keys.webhook_endpoints_disabled} webhook endpoint(s): re-enable each with POST /v1/webhook_endpoints/:id/enable.`);
+    }
+  }
 }
 
 async function main(): Promise<void> {
@@ -71,6 +92,7 @@ async function main(): Promise<void> {
       json: { type: "boolean", default: false },
       remote: { type: "boolean", default: false },
       live: { type: "boolean", default: false },
+      "disable-webhooks": { type: "boolean", default: false },
     },
   });
   const target: D1Target = { remote: values.remote };
@@ -81,9 +103,9 @@ async function main(): Promise<void> {
     print(await createMerchant(name, { livemode: values.live }, target), values.json);
   } else if (command === "rotate-keys") {
     if (!values.merchant) throw new Error("give the merchant id: --merchant mer_…");
-    print(await rotateKeys(values.merchant, target), values.json);
+    print(await rotateKeys(values.merchant, { disableWebhooks: values["disable-webhooks"] }, target), values.json);
   } else {
-    throw new Error('usage: npm run merchant -- create --name "Acme SARL" [--json] [--remote] [--live] | rotate-keys --merchant mer_… [--json] [--remote]');
+    throw new Error('usage: npm run merchant -- create --name "Acme SARL" [--json] [--remote] [--live] | rotate-keys --merchant mer_… [--disable-webhooks] [--json] [--remote]');
   }
 }
 

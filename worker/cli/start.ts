@@ -68,7 +68,7 @@ async function ensureDemoMerchant(): Promise<MerchantKeys> {
   if (!exists) return createMerchant("Atelier Quittance (demo)", { livemode: false, merchantId: DEMO_MERCHANT_ID }, local);
   const saved = readDemoFile();
   if (saved?.merchant === DEMO_MERCHANT_ID && saved.secret_key) return saved;
-  return rotateKeys(DEMO_MERCHANT_ID, local); // the keys file was lost: only hashes are stored, so issue new keys
+  return rotateKeys(DEMO_MERCHANT_ID, { disableWebhooks: false }, local); // the keys file was lost: only hashes are stored, so issue new keys
 }
 
 /** Local secrets: a master key for provider credentials, made once and kept in the git-ignored .dev.vars. */
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   child.on("exit", (code) => process.exit(code ?? 0));
   await waitForHealth(90_000);
 
-  if (!(await keyWorks(keys.secret_key))) keys = await rotateKeys(DEMO_MERCHANT_ID, local);
+  if (!(await keyWorks(keys.secret_key))) keys = await rotateKeys(DEMO_MERCHANT_ID, { disableWebhooks: false }, local);
   const saved = readDemoFile();
   const invoiceCount = queryRows<{ n: number }>(`SELECT count(*) AS n FROM invoices WHERE merchant_id = ${sqlLiteral(DEMO_MERCHANT_ID)}`, local)[0]?.n ?? 0;
   let seed = saved?.seed;

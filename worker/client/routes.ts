@@ -5,10 +5,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ListQuery, listOf } from "../../shared/schemas/common";
 import { InvoiceSchema, InvoiceStatus } from "../../shared/schemas/invoices";
-import { ClientSessionCreate, ClientSessionSchema } from "../../shared/schemas/sessions";
+import { ClientSessionCreate, ClientSessionRevoked, ClientSessionSchema, ClientSessionsRevoked, ClientSessionsRevokeQuery } from "../../shared/schemas/sessions";
 import { requireClientSession, requireSecretKey } from "../auth/middleware";
 import { clientCors, requireAllowedOrigin } from "../auth/cors";
-import { DEFAULT_SESSION_TTL_SECONDS, mintClientSession } from "../auth/sessions";
+import { DEFAULT_SESSION_TTL_SECONDS, mintClientSession, revokeSession, revokeSessionsOf } from "../auth/sessions";
 import { findCustomer } from "../customers/queries";
 import { idempotency } from "../db/idempotency";
 import { publish } from "../events/publish";
@@ -34,8 +34,41 @@ sessions.openapi(
     const input = c.req.valid("json");
     if ((await findCustomer(c.env.DB, merchantId, input.customer)) === null) throw notFound("customer", input.customer, "customer");
     const ttlSeconds = input.expires_in ?? (Number(c.env.CLIENT_SESSION_TTL_SECONDS) || DEFAULT_SESSION_TTL_SECONDS);
-    const { token, expiresAt } = await mintClientSession(c.env.DB, { merchantId, customerId: input.customer, ttlSeconds, now: new Date() });
-    return c.json({ object: "client_session" as const, token, customer: input.customer, expires_at: expiresAt }, 201);
+    const { id, token, expiresAt } = await mintClientSession(c.env.DB, { merchantId, customerId: input.customer, ttlSeconds, now: new Date() });
+    return c.json({ object: "client_session" as const, id, token, customer: input.customer, expires_at: expiresAt }, 201);
+  },
+);
+
+sessions.openapi(
+  createRoute({
+    method: "delete", path: "/{id}", tags: ["Client sessions"], security: secretKeySecurity,
+    summary: "Revoke a client session: its token answers 401 from now on and its streams close (session_revoked)",
+    middleware: [requireSecretKey("write")] as const,
+    request: { params: z.object({ id: z.string().max(64).meta({ param: { name: "id", in: "path" }, example: "sess_01jf9v3k8m2q7w4x5y6z0a1b2c" }) }) },
+    responses: { 200: jsonResponse(ClientSessionRevoked, "The revoked session (revoking it again changes nothing)."), ...problemResponses },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const revoked = await revokeSession(c.env.DB, c.get("caller").merchantId, id, new Date());
+    if (revoked === null) throw notFound("client session", id);
+    return c.json({ object: "client_session" as const, id: revoked.id, customer: revoked.customer_id, expires_at: revoked.expires_at, revoked_at: revoked.revoked_at }, 200);
+  },
+);
+
+sessions.openapi(
+  createRoute({
+    method: "delete", path: "/", tags: ["Client sessions"], security: secretKeySecurity,
+    summary: "Revoke every live session of one customer (the hosted pay page's too)",
+    middleware: [requireSecretKey("write")] as const,
+    request: { query: ClientSessionsRevokeQuery },
+    responses: { 200: jsonResponse(ClientSessionsRevoked, "How many sessions were revoked."), ...problemResponses },
+  }),
+  async (c) => {
+    const { merchantId } = c.get("caller");
+    const { customer } = c.req.valid("query");
+    if ((await findCustomer(c.env.DB, merchantId, customer)) === null) throw notFound("customer", customer, "customer");
+    const revoked = await revokeSessionsOf(c.env.DB, merchantId, customer, new Date());
+    return c.json({ object: "client_session_revocation" as const, customer, revoked }, 200);
   },
 );
 

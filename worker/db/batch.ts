@@ -40,6 +40,12 @@ export async function runBatch(db: D1Database, statements: D1PreparedStatement[]
     if (message.includes("invoice_immutable")) {
       throw new ApiError("invoice_immutable", "An issued invoice's customer, lines and amounts cannot change.");
     }
+    if (message.includes("UNIQUE constraint failed: invoices.merchant_id, invoices.number")) {
+      throw new ApiError(
+        "invoice_number_taken",
+        "The numbering format gives this invoice a number another invoice already has; change settings.numbering.format (PUT /v1/settings) to one whose numbers cannot repeat existing ones, e.g. a new prefix.",
+      );
+    }
     if (message.includes("CHECK constraint failed") && message.includes("amount_paid")) {
       throw new ApiError("allocation_exceeds_amount_due", "The allocation would pay more than the invoice's amount due.", "allocations");
     }

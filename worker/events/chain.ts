@@ -3,8 +3,13 @@
  *   hash(n) = SHA-256(hash(n−1) + "|" + canonical(event n)),  hash(−1) = 64 zeros.
  * Events are appended unsealed and sealed here in seq order. Sealing is a pure function of the
  * rows, so two sealers running at once compute the same hashes (the UPDATE only fills empty
- * hashes) and the chain cannot fork. `verifyChain` recomputes everything and names the first
- * broken link; it runs in the Worker and in the `audit:verify` command alike.
+ * hashes) and the chain cannot fork.
+ *
+ * Verification only reads: it never seals. The chain alone cannot tell a row edited and resealed
+ * (its hash, and every later one, nulled for the sealer to recompute) or the newest rows deleted,
+ * so it is also checked against the latest signed checkpoint of the chain head (./checkpoint.ts):
+ * the event at the checkpointed seq must still carry the signed hash, with as many events up to it
+ * as were counted. `ChainVerifier` runs in the Worker and in the `audit:verify` command alike.
  */
 import { sha256Hex } from "../lib/crypto";
 import { eventId, type EventRow } from "./log";
@@ -59,52 +64,159 @@ export async function sealChain(db: D1Database, merchantId: string): Promise<num
   }
 }
 
-export interface ChainReport {
+/** A point of the chain: the event at `seq` has `hash`, and the merchant has `count` events up to it. */
+export interface ChainPoint {
+  seq: number;
+  hash: string;
+  count: number;
+}
+
+/** A chain point signed with the deployment's checkpoint key (./checkpoint.ts). */
+export interface ChainCheckpoint extends ChainPoint {
+  merchant: string;
+  /** When it was signed (ISO 8601). */
+  at: string;
+  /** Hex HMAC-SHA256 of the fields above. */
+  signature: string;
+}
+
+export type BreakReason = "hash_mismatch" | "prev_hash_mismatch" | "sealed_after_unsealed" | "unsealed_before_checkpoint";
+
+/**
+ * How the log compares with a signed checkpoint: `holds`; `truncated` (fewer events up to the
+ * checkpointed seq than it counted: the newest ones, or some in between, were deleted); `resealed`
+ * (the event at the checkpointed seq no longer has the signed hash: hashes were removed or
+ * recomputed over edited rows).
+ */
+export type CheckpointStatus = "holds" | "truncated" | "resealed";
+
+export interface ChainVerification {
   ok: boolean;
   events_checked: number;
   unsealed: number;
-  first_broken: { event: string; event_seq: number; reason: "hash_mismatch" | "prev_hash_mismatch" | "sealed_after_unsealed" } | null;
+  first_broken: { event: string; event_seq: number; reason: BreakReason } | null;
+  checkpoint_status: CheckpointStatus | null;
 }
 
 /**
- * Recomputes a merchant's chain from rows given in seq order (any number of pages: call with the
- * state returned by the previous call). Names the first link that does not hold.
+ * Recomputes a merchant's chain from rows fed in seq order, a page at a time, and compares it with
+ * a checkpoint (`anchor`). `start` resumes after a point already verified (the signer's case).
+ * @example const verifier = new ChainVerifier(anchor); while (verifier.needsMore) verifier.add(await nextPage(verifier.lastSeq))
  */
-export async function verifyRows(
-  rows: readonly EventRow[],
-  state: { previousHash: string; checked: number; unsealed: number } = { previousHash: GENESIS_HASH, checked: 0, unsealed: 0 },
-): Promise<{ report: ChainReport; state: { previousHash: string; checked: number; unsealed: number } }> {
-  let { previousHash, checked, unsealed } = state;
-  for (const row of rows) {
-    const fail = (reason: NonNullable<ChainReport["first_broken"]>["reason"]) => ({
-      report: { ok: false, events_checked: checked, unsealed, first_broken: { event: eventId(row), event_seq: row.seq, reason } },
-      state: { previousHash, checked, unsealed },
-    });
-    if (row.hash === null) {
-      unsealed += 1;
-      continue;
-    }
-    if (unsealed > 0) return fail("sealed_after_unsealed");
-    if (row.prev_hash !== previousHash) return fail("prev_hash_mismatch");
-    if ((await linkHash(previousHash, row)) !== row.hash) return fail("hash_mismatch");
-    previousHash = row.hash;
-    checked += 1;
+export class ChainVerifier {
+  private previousHash: string;
+  private checked: number;
+  private unsealed = 0;
+  private broken: ChainVerification["first_broken"] = null;
+  private headSeq: number;
+  private countedToAnchor = 0;
+  private hashAtAnchor: string | null | undefined = undefined;
+  /** The seq of the last row fed (the next page starts after it). */
+  lastSeq: number;
+
+  constructor(
+    private readonly anchor: ChainPoint | null = null,
+    start: ChainPoint | null = null,
+  ) {
+    this.previousHash = start?.hash ?? GENESIS_HASH;
+    this.checked = start?.count ?? 0;
+    this.headSeq = start?.seq ?? 0;
+    this.lastSeq = start?.seq ?? 0;
   }
-  return { report: { ok: true, events_checked: checked, unsealed, first_broken: null }, state: { previousHash, checked, unsealed } };
+
+  /** Whether further rows could change the outcome: none once the chain broke and the checkpoint is passed. */
+  get needsMore(): boolean {
+    return this.broken === null || (this.anchor !== null && this.lastSeq < this.anchor.seq);
+  }
+
+  /** The last sealed event that links, with the count of events up to it. */
+  get head(): ChainPoint {
+    return { seq: this.headSeq, hash: this.previousHash, count: this.checked };
+  }
+
+  get pending(): number {
+    return this.unsealed;
+  }
+
+  async add(rows: readonly EventRow[]): Promise<void> {
+    for (const row of rows) {
+      this.lastSeq = row.seq;
+      const belowAnchor = this.anchor !== null && row.seq <= this.anchor.seq;
+      if (belowAnchor) this.countedToAnchor += 1;
+      if (row.seq === this.anchor?.seq) this.hashAtAnchor = row.hash;
+      if (this.broken !== null) continue;
+      const fail = (reason: BreakReason) => (this.broken = { event: eventId(row), event_seq: row.seq, reason });
+      if (row.hash === null) {
+        // Everything up to the checkpoint was sealed when it was signed: a hash is missing there only if someone removed it.
+        if (belowAnchor) fail("unsealed_before_checkpoint");
+        else this.unsealed += 1;
+        continue;
+      }
+      if (this.unsealed > 0) fail("sealed_after_unsealed");
+      else if (row.prev_hash !== this.previousHash) fail("prev_hash_mismatch");
+      else if ((await linkHash(this.previousHash, row)) !== row.hash) fail("hash_mismatch");
+      else {
+        this.previousHash = row.hash;
+        this.headSeq = row.seq;
+        this.checked += 1;
+      }
+    }
+  }
+
+  /** The outcome once every needed row was fed. */
+  result(): ChainVerification {
+    let status: CheckpointStatus | null = null;
+    if (this.anchor !== null) {
+      if (this.countedToAnchor < this.anchor.count) status = "truncated";
+      else if (this.countedToAnchor > this.anchor.count || this.hashAtAnchor !== this.anchor.hash) status = "resealed";
+      else status = "holds";
+    }
+    return {
+      ok: this.broken === null && (status === null || status === "holds"),
+      events_checked: this.checked,
+      unsealed: this.unsealed,
+      first_broken: this.broken,
+      checkpoint_status: status,
+    };
+  }
 }
 
-/** Verifies a merchant's whole chain in D1, page by page. */
-export async function verifyChain(db: D1Database, merchantId: string): Promise<ChainReport> {
-  let state = { previousHash: GENESIS_HASH, checked: 0, unsealed: 0 };
-  let afterSeq = 0;
+/** A page of a merchant's events after `afterSeq`, in order. */
+function eventsAfter(db: D1Database, merchantId: string, afterSeq: number): Promise<EventRow[]> {
+  return db
+    .prepare("SELECT * FROM events WHERE merchant_id = ? AND seq > ? ORDER BY seq LIMIT ?")
+    .bind(merchantId, afterSeq, PAGE)
+    .all<EventRow>()
+    .then((result) => result.results);
+}
+
+/** Verifies a merchant's whole chain in D1, page by page, against a checkpoint if there is one. Reads only. */
+export async function verifyChain(db: D1Database, merchantId: string, anchor: ChainPoint | null = null): Promise<ChainVerification> {
+  const verifier = new ChainVerifier(anchor);
+  while (verifier.needsMore) {
+    const rows = await eventsAfter(db, merchantId, verifier.lastSeq);
+    await verifier.add(rows);
+    if (rows.length < PAGE) break;
+  }
+  return verifier.result();
+}
+
+/**
+ * The sealed head of a merchant's chain, verified from a point already checkpointed (or from the
+ * genesis): the event at that point must still carry its hash, and every sealed event after it
+ * must link. Answers why not when the chain does not hold from there.
+ */
+export async function verifiedHead(db: D1Database, merchantId: string, from: ChainPoint | null): Promise<{ head: ChainPoint } | { broken: string }> {
+  if (from !== null) {
+    const row = await db.prepare("SELECT hash FROM events WHERE merchant_id = ? AND seq = ?").bind(merchantId, from.seq).first<{ hash: string | null }>();
+    if (row?.hash !== from.hash) return { broken: `the event at seq ${from.seq} no longer has the checkpointed hash` };
+  }
+  const verifier = new ChainVerifier(null, from);
   for (;;) {
-    const { results } = await db
-      .prepare("SELECT * FROM events WHERE merchant_id = ? AND seq > ? ORDER BY seq LIMIT ?")
-      .bind(merchantId, afterSeq, PAGE)
-      .all<EventRow>();
-    const outcome = await verifyRows(results, state);
-    if (!outcome.report.ok || results.length < PAGE) return outcome.report;
-    state = outcome.state;
-    afterSeq = results[results.length - 1]!.seq;
+    const rows = await eventsAfter(db, merchantId, verifier.lastSeq);
+    await verifier.add(rows);
+    const outcome = verifier.result();
+    if (outcome.first_broken !== null) return { broken: `${outcome.first_broken.reason} at seq ${outcome.first_broken.event_seq}` };
+    if (rows.length < PAGE || verifier.pending > 0) return { head: verifier.head };
   }
 }

@@ -57,3 +57,66 @@ export function issueStatements(
       .bind(input.merchantId, series, input.invoiceId),
   ];
 }
+
+type Token = { kind: "literal"; text: string } | { kind: "YYYY" | "YY" | "MM" } | { kind: "SEQ"; width: number };
+
+function tokens(format: string): Token[] {
+  return [...format.matchAll(/\{(YYYY|YY|MM)\}|\{SEQ(?::(\d+))?\}|([^{]+|\{)/g)].map((match) =>
+    match[1] ? { kind: match[1] as "YYYY" | "YY" | "MM" } : match[3] !== undefined ? { kind: "literal", text: match[3] } : { kind: "SEQ", width: Number(match[2] ?? 0) },
+  );
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^$()|[\]{}\\/-]/g, "\\$&");
+
+/** A GLOB that every number of the format matches (date digits as `[0-9]`, the sequence as `*`), to read only candidates. */
+export function numberGlob(format: string): string {
+  return tokens(format)
+    .map((token) => (token.kind === "literal" ? token.text.replace(/[*?[\]]/g, "[$&]") : token.kind === "SEQ" ? "*" : "[0-9]".repeat(token.kind === "YYYY" ? 4 : 2)))
+    .join("");
+}
+
+export interface NumberedInvoice {
+  number: string;
+  number_series: string | null;
+  number_seq: number | null;
+}
+
+/**
+ * An existing number that the format could issue again, or null. A number collides when the format
+ * renders it for an issue day still to come (today or later) as the `q`-th of a series whose
+ * counter has not passed `q` yet — unless it is that very invoice of that series. Changing
+ * `A{SEQ}` to `A{SEQ:1}` collides (A1 again); `F{YYYY}-{SEQ:6}` to `G{YYYY}-{SEQ:6}` does not.
+ * @example numberCollision("A{SEQ:1}", [{ number: "A1", number_series: "A{SEQ}", number_seq: 1 }], new Map(), "2026-11-24") // "A1"
+ */
+export function numberCollision(format: string, existing: readonly NumberedInvoice[], counters: ReadonlyMap<string, number>, today: string): string | null {
+  const parts = tokens(format);
+  const source = parts.map((token) => (token.kind === "literal" ? escapeRegExp(token.text) : token.kind === "SEQ" ? "(\\d+)" : `(\\d{${token.kind === "YYYY" ? 4 : 2}})`));
+  const pattern = new RegExp(`^${source.join("")}$`);
+  const groups = parts.filter((token) => token.kind !== "literal");
+  for (const invoice of existing) {
+    const match = pattern.exec(invoice.number);
+    if (match === null) continue;
+    const values = new Map<string, Set<string>>();
+    let seqText = "";
+    let width = 0;
+    groups.forEach((token, index) => {
+      const value = match[index + 1]!;
+      if (token.kind === "SEQ") (seqText = value), (width = token.width);
+      else values.set(token.kind, (values.get(token.kind) ?? new Set()).add(value));
+    });
+    const one = (kind: string) => (values.get(kind)?.size === 1 ? [...values.get(kind)!][0]! : values.has(kind) ? null : undefined);
+    const [yyyy, yy, mm] = [one("YYYY"), one("YY"), one("MM")];
+    if (yyyy === null || yy === null || mm === null) continue; // the same token rendered two ways: no day renders it
+    if (yyyy !== undefined && yy !== undefined && yyyy.slice(2) !== yy) continue;
+    if (mm !== undefined && (mm < "01" || mm > "12")) continue;
+    const year = yyyy ?? (yy === undefined ? undefined : `20${yy}`);
+    if (year !== undefined && `${year}-${mm ?? "12"}` < today.slice(0, 7)) continue; // only past days render it
+    const seq = Number(seqText);
+    if (seq < 1 || String(seq).padStart(width, "0") !== seqText) continue; // printf would not write it so
+    const day = `${year ?? today.slice(0, 4)}-${mm ?? "01"}-01`;
+    const { series } = renderFormat(format, day);
+    if (invoice.number_series === series && invoice.number_seq === seq) continue; // that invoice itself
+    if ((counters.get(series) ?? 1) <= seq) return invoice.number;
+  }
+  return null;
+}

@@ -229,3 +229,18 @@ export function serializeInvoice(
     updated_at: row.updated_at,
   };
 }
+
+/** The merchant's issued numbers matching a GLOB (the candidates a numbering format could repeat). */
+export async function numbersLike(db: D1Database, merchantId: string, glob: string): Promise<{ number: string; number_series: string | null; number_seq: number | null }[]> {
+  const { results } = await db
+    .prepare("SELECT number, number_series, number_seq FROM invoices WHERE merchant_id = ? AND number GLOB ?")
+    .bind(merchantId, glob)
+    .all<{ number: string; number_series: string | null; number_seq: number | null }>();
+  return results;
+}
+
+/** The merchant's numbering counters: series → next number. */
+export async function seriesCounters(db: D1Database, merchantId: string): Promise<Map<string, number>> {
+  const { results } = await db.prepare("SELECT series, next_number FROM number_series WHERE merchant_id = ?").bind(merchantId).all<{ series: string; next_number: number }>();
+  return new Map(results.map((row) => [row.series, row.next_number]));
+}

@@ -63,7 +63,8 @@ clientPayments.openapi(
   async (c) => {
     const caller = clientOf(c.get("caller"));
     try {
-      return c.json(await startClientPayment(c.env, caller, c.req.valid("json"), publicUrl(c.env, c.req.url), new Date()), 201);
+      const request = { origin: publicUrl(c.env, c.req.url), requestId: c.get("requestId") };
+      return c.json(await startClientPayment(c.env, caller, c.req.valid("json"), request, new Date()), 201);
     } finally {
       // Published even when the provider refused: the payment's failure was appended too.
       publish(c.executionCtx, c.env, { merchantId: caller.merchantId });
@@ -81,7 +82,7 @@ clientPayments.openapi(
   async (c) => {
     const caller = clientOf(c.get("caller"));
     const { id } = c.req.valid("param");
-    return c.json(await clientPaymentView(c.env.DB, await findClientPayment(c.env.DB, caller, id)), 200);
+    return c.json(await clientPaymentView(c.env.DB, await findClientPayment(c.env.DB, caller, id), caller), 200);
   },
 );
 
@@ -95,7 +96,8 @@ clientPayments.openapi(
   }),
   async (c) => {
     const caller = clientOf(c.get("caller"));
-    const { payment, moved } = await captureClientPayment(c.env, caller, c.req.valid("param").id, publicUrl(c.env, c.req.url));
+    const request = { origin: publicUrl(c.env, c.req.url), requestId: c.get("requestId") };
+    const { payment, moved } = await captureClientPayment(c.env, caller, c.req.valid("param").id, request);
     publish(c.executionCtx, c.env, moved);
     return c.json(payment, 200);
   },

@@ -37,20 +37,37 @@ export interface ClientPaymentView {
   created: string;
 }
 
-export async function clientPaymentView(db: D1Database, payment: PaymentRow): Promise<ClientPaymentView> {
+/** What a client is told when the provider refused or failed: its own words stay in our log. */
+export const PROVIDER_REFUSED_MESSAGE = "The payment provider could not take this payment; try again later or choose another method.";
+
+/** Who reads a payment: a customer's session sees it whole; a pay-page session (one invoice) only that invoice's share. */
+export type PaymentReader = { invoiceId: string | null };
+
+/**
+ * A payment as a client sees it. A pay-page session reading a batch payment gets its invoice's
+ * share only: that amount, that invoice, and no `action` (the payment is not its own to go on with).
+ */
+export async function clientPaymentView(db: D1Database, payment: PaymentRow, reader: PaymentReader): Promise<ClientPaymentView> {
   const allocations = await loadAllocations(db, payment.id);
+  const own = reader.invoiceId === null ? allocations : allocations.filter((allocation) => allocation.invoice_id === reader.invoiceId);
+  const whole = own.length === allocations.length;
   return {
     id: payment.id,
     object: "client_payment",
     status: payment.status,
     method: payment.method,
-    amount: payment.amount,
+    amount: whole ? payment.amount : own.reduce((sum, allocation) => sum + allocation.amount, 0),
     currency: payment.currency,
-    invoices: allocations.map((allocation) => allocation.invoice_id),
+    invoices: own.map((allocation) => allocation.invoice_id),
     failure_message: payment.failure_message,
-    action: payment.status === "processing" && payment.client_action ? (JSON.parse(payment.client_action) as ClientAction) : null,
+    action: whole && payment.status === "processing" && payment.client_action ? (JSON.parse(payment.client_action) as ClientAction) : null,
     created: payment.created_at,
   };
+}
+
+/** Logs what a provider said, with the request id, for the merchant's support; the client gets a generic message. */
+function logProviderError(requestId: string, context: Record<string, string>, error: unknown): void {
+  console.error(JSON.stringify({ request_id: requestId, message: "payment provider error", ...context, error: error instanceof Error ? error.message : String(error) }));
 }
 
 async function allowedReturnUrl(env: Env, merchantId: string, url: string | undefined, origin: string): Promise<string> {
@@ -69,9 +86,10 @@ export async function startClientPayment(
   env: Env,
   caller: { merchantId: string; customerId: string; invoiceId: string | null },
   input: ClientPaymentInput,
-  origin: string,
+  request: { origin: string; requestId: string },
   now: Date,
 ): Promise<ClientPaymentView> {
+  const { origin } = request;
   const db = env.DB;
   const { merchantId, customerId } = caller;
   const { settings } = await getSettings(db, merchantId);
@@ -143,11 +161,12 @@ export async function startClientPayment(
       .bind(created.providerRef, JSON.stringify(created.action), new Date().toISOString(), paymentId)
       .run();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    await settleFailed(db, merchantId, paymentId, `provider error: ${message}`, undefined, new Date());
-    throw new ApiError("provider_error", `The payment provider refused the payment: ${message}`);
+    // The provider's text may name accounts, keys or hosts: it goes to the log, never to the browser nor to the payment.
+    logProviderError(request.requestId, { merchant: merchantId, payment: paymentId, provider: providerName }, error);
+    await settleFailed(db, merchantId, paymentId, PROVIDER_REFUSED_MESSAGE, undefined, new Date());
+    throw new ApiError("provider_error", PROVIDER_REFUSED_MESSAGE);
   }
-  return clientPaymentView(db, (await findPayment(db, merchantId, paymentId))!);
+  return clientPaymentView(db, (await findPayment(db, merchantId, paymentId))!, caller);
 }
 
 /** A payment of the session's customer (and, for a pay-page session, one that pays its invoice), or 404. */
@@ -161,23 +180,29 @@ export async function findClientPayment(db: D1Database, caller: { merchantId: st
 }
 
 /** PayPal: the buyer approved the order; capture it and settle with what PayPal says. Answers the payment and the log it moved, if any. */
-export async function captureClientPayment(env: Env, caller: { merchantId: string; customerId: string; invoiceId: string | null }, paymentId: string, origin: string): Promise<{ payment: ClientPaymentView; moved: LogMoved | null }> {
+export async function captureClientPayment(
+  env: Env,
+  caller: { merchantId: string; customerId: string; invoiceId: string | null },
+  paymentId: string,
+  request: { origin: string; requestId: string },
+): Promise<{ payment: ClientPaymentView; moved: LogMoved | null }> {
   const db = env.DB;
   const payment = await findClientPayment(db, caller, paymentId);
   if (payment.provider !== "paypal" || payment.provider_ref === null) throw new ApiError("payment_not_capturable", "Only a PayPal payment is captured.");
   let moved: LogMoved | null = null;
   if (payment.status === "processing" || payment.status === "failed") {
-    const provider = await providerFor(env, caller.merchantId, "paypal", origin);
+    const provider = await providerFor(env, caller.merchantId, "paypal", request.origin);
     let facts;
     try {
       facts = await provider.capture!(payment.provider_ref, `${payment.id}-capture`);
     } catch (error) {
-      throw new ApiError("provider_error", `PayPal refused the capture: ${error instanceof Error ? error.message : String(error)}`);
+      logProviderError(request.requestId, { merchant: caller.merchantId, payment: payment.id, provider: "paypal", step: "capture" }, error);
+      throw new ApiError("provider_error", PROVIDER_REFUSED_MESSAGE);
     }
     let outcome: SettleOutcome = "ignored";
     if (facts.state === "succeeded") outcome = await settleSucceeded(db, caller.merchantId, payment.id, { amount: facts.amountReceived, chargeRef: facts.chargeRef }, undefined, new Date());
     else if (facts.state === "failed" || facts.state === "canceled") outcome = await settleFailed(db, caller.merchantId, payment.id, facts.failureMessage ?? "declined", undefined, new Date());
     moved = outcome === "applied" ? { merchantId: caller.merchantId } : null;
   }
-  return { payment: await clientPaymentView(db, (await findPayment(db, caller.merchantId, paymentId))!), moved };
+  return { payment: await clientPaymentView(db, (await findPayment(db, caller.merchantId, paymentId))!, caller), moved };
 }

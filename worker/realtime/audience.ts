@@ -13,3 +13,15 @@ export function visibleTo(audience: StreamAudience, row: Pick<EventRow, "custome
   if (audience.invoiceId && row.invoice_id !== audience.invoiceId) return false;
   return row.customer_id === audience.customerId && !HIDDEN_FROM_CLIENTS.has(row.type) && !row.type.startsWith("webhook_endpoint.");
 }
+
+/** Fields of an event's data that stay the merchant's: the note given with a refund (`POST /v1/payments/:id/refund {reason}`). */
+const MERCHANT_ONLY_FIELDS: Readonly<Record<string, readonly string[]>> = { "payment.refunded": ["reason"] };
+
+/** The event as an audience reads it: a customer's stream gets it without the merchant's internal notes. */
+export function viewFor(audience: StreamAudience, row: EventRow): EventRow {
+  const hidden = audience.kind === "customer" ? MERCHANT_ONLY_FIELDS[row.type] : undefined;
+  if (hidden === undefined) return row;
+  const data = JSON.parse(row.data) as Record<string, unknown>;
+  for (const field of hidden) delete data[field];
+  return { ...row, data: JSON.stringify(data) };
+}

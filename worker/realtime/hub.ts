@@ -9,10 +9,11 @@
  * cursor, so the replayed part and the live part can have neither a gap nor a duplicate.
  */
 import { DurableObject } from "cloudflare:workers";
+import type { ChainCheckpoint } from "../events/chain";
 import type { EventRow } from "../events/log";
 import { enqueueWebhookDeliveries } from "../webhooks/fan-out";
 import { sseComment, sseControl, sseMessage, sseOpening, SSE_HEADERS } from "./sse";
-import { visibleTo, type StreamAudience } from "./audience";
+import { viewFor, visibleTo, type StreamAudience } from "./audience";
 
 const PAGE = 500;
 const RETRY_MS = 3000;
@@ -132,6 +133,17 @@ export class MerchantHub extends DurableObject<Env> {
     return this.streams.size;
   }
 
+  /**
+   * The merchant's latest signed chain checkpoint, kept in this object's storage, out of a database
+   * writer's reach (events/checkpoint.ts signs and checks it). Given one, keeps it if it is newer.
+   */
+  async chainCheckpoint(offered?: ChainCheckpoint): Promise<ChainCheckpoint | null> {
+    const kept = (await this.ctx.storage.get<ChainCheckpoint>("chainCheckpoint")) ?? null;
+    if (offered === undefined || (kept !== null && kept.seq >= offered.seq)) return kept;
+    await this.ctx.storage.put("chainCheckpoint", offered);
+    return offered;
+  }
+
   override async alarm(): Promise<void> {
     const now = new Date().toISOString();
     const keyIds = [...new Set([...this.streams].map((stream) => stream.keyId).filter((id): id is string => id !== null))];
@@ -227,7 +239,7 @@ export class MerchantHub extends DurableObject<Env> {
       for (const stream of this.streams) {
         if (behind.has(stream) || row.seq <= stream.sentSeq) continue;
         stream.sentSeq = row.seq;
-        if (visibleTo(stream.audience, row)) this.write(stream, sseMessage(row));
+        if (visibleTo(stream.audience, row)) this.write(stream, sseMessage(viewFor(stream.audience, row)));
       }
       if (row.seq > (this.liveSeq ?? 0)) {
         this.liveSeq = row.seq;

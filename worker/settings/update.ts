@@ -3,6 +3,8 @@ import type { Settings, SettingsUpdateInput } from "../../shared/schemas/setting
 import { getSettings, mergeSettings, saveSettingsStatements } from "../db/settings";
 import { appendEvent, type LogMoved } from "../events/log";
 import { ApiError } from "../errors";
+import { numberCollision, numberGlob } from "../invoices/numbering";
+import { numbersLike, seriesCounters } from "../invoices/queries";
 import { sandboxAllowed } from "../providers";
 import { offsetsOf, reschedulePolicyStatements } from "../reminders/schedule";
 
@@ -23,6 +25,9 @@ export async function updateSettings(
   }
   const current = await getSettings(db, merchantId);
   if (Object.values(update).every((value) => value === undefined)) return { ...current, moved: null };
+  if (update.numbering !== undefined && update.numbering.format !== current.settings.numbering.format) {
+    await refuseRepeatingFormat(db, merchantId, update.numbering.format, now);
+  }
   const next = mergeSettings(current.settings, update);
   await db.batch([
     ...saveSettingsStatements(db, merchantId, next, now),
@@ -31,4 +36,20 @@ export async function updateSettings(
     appendEvent(db, { merchantId, type: "settings.updated", data: { fields: Object.keys(update) }, now }),
   ]);
   return { settings: next, updatedAt: now.toISOString(), moved: { merchantId } };
+}
+
+/**
+ * Refuses a numbering format that would issue a number an invoice already has (`A{SEQ}` then
+ * `A{SEQ:1}` issues A1 again): the database's unique number would then refuse every later issue.
+ */
+async function refuseRepeatingFormat(db: D1Database, merchantId: string, format: string, now: Date): Promise<void> {
+  const [candidates, counters] = await Promise.all([numbersLike(db, merchantId, numberGlob(format)), seriesCounters(db, merchantId)]);
+  const taken = numberCollision(format, candidates, counters, now.toISOString().slice(0, 10));
+  if (taken !== null) {
+    throw new ApiError(
+      "invoice_number_taken",
+      `The format '${format}' would number a new invoice ${taken}, a number an existing invoice already has; choose a format whose numbers cannot repeat existing ones (e.g. a new prefix).`,
+      "numbering.format",
+    );
+  }
 }

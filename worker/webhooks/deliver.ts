@@ -3,9 +3,12 @@
  * status code, or a generic error: "timeout after 10 s", "delivery failed", "url not allowed").
  * A failure is retried with exponential backoff (base × 2^(attempt−1), at most 12 h a wait) for up to
  * 3 days after the event; then the delivery is failed. An endpoint whose deliveries keep failing
- * is disabled, with an event saying so, and gets nothing more.
+ * is disabled, with an event saying so, and gets nothing more. Each delivery also carries the
+ * latest signed checkpoint of the merchant's event chain (`Quittance-Chain-Head`), so the merchant
+ * holds a copy of it outside our database.
  */
 import { guard, runBatch, withRetries } from "../db/batch";
+import { chainHeadHeader } from "../events/checkpoint";
 import { appendEvent, serializeEvent, type EventRow, type LogMoved } from "../events/log";
 import { newId } from "../lib/crypto";
 import type { DeliveryMessage } from "./fan-out";
@@ -35,11 +38,14 @@ export function retryDelaySeconds(env: Env, attempt: number): number {
   return Math.min(MAX_DELAY_SECONDS, Math.round(base * 2 ** (attempt - 1)));
 }
 
-async function post(url: string, body: string, signature: string): Promise<{ status: number | null; error: string | null }> {
+async function post(url: string, body: string, signature: string, chainHead: string | null): Promise<{ status: number | null; error: string | null }> {
   try {
     const response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", "user-agent": "Quittance-Webhooks/1", "quittance-signature": signature },
+      headers: {
+        "content-type": "application/json", "user-agent": "Quittance-Webhooks/1", "quittance-signature": signature,
+        ...(chainHead === null ? {} : { "quittance-chain-head": chainHead }),
+      },
       body,
       signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
       redirect: "manual",
@@ -80,10 +86,11 @@ export async function deliver(env: Env, message: DeliveryMessage, now = new Date
   const event = await db.prepare("SELECT * FROM events WHERE seq = ?").bind(delivery.event_seq).first<EventRow>();
   if (event === null) return done;
   const body = JSON.stringify(serializeEvent(event));
+  const chainHead = await chainHeadHeader(env, delivery.merchant_id).catch(() => null);
   const started = Date.now();
   // Checked again at each send: an endpoint saved before the policy (or under another environment) is never fetched.
   const outcome = webhookUrlProblem(delivery.url, isDevelopment(env)) === null
-    ? await post(delivery.url, body, await signatureHeader(delivery.secret, body, Math.floor(now.getTime() / 1000)))
+    ? await post(delivery.url, body, await signatureHeader(delivery.secret, body, Math.floor(now.getTime() / 1000)), chainHead)
     : { status: null, error: "url not allowed" };
   const attempt = delivery.attempts + 1;
   const at = new Date().toISOString();

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, createCustomer, createMerchant } from "../helpers";
+import { numberCollision } from "../../../worker/invoices/numbering";
+import { api, createCustomer, createMerchant, databaseFingerprint } from "../helpers";
 
 async function createDrafts(key: string, customer: string, count: number): Promise<string[]> {
   const ids: string[] = [];
@@ -82,5 +83,79 @@ describe("invoice numbering", () => {
     expect(await nextNumber(merchant.id)).toBe(2);
     const events = await api(merchant.key, "GET", `/v1/events?invoice=${draft}&type=invoice.issued`);
     expect(events.body.data).toHaveLength(1);
+  });
+});
+
+async function setFormat(key: string, format: string) {
+  return api(key, "PUT", "/v1/settings", { numbering: { format } });
+}
+
+async function issueDrafts(key: string, customer: string, count: number): Promise<string[]> {
+  const numbers: string[] = [];
+  for (const id of await createDrafts(key, customer, count)) {
+    const issued = await api(key, "POST", `/v1/invoices/${id}/issue`);
+    expect(issued.status, issued.text).toBe(200);
+    numbers.push(issued.body.number);
+  }
+  return numbers;
+}
+
+describe("invoice numbering: format changes that would repeat a number", () => {
+  it("should refuse with 409 invoice_number_taken naming numbering.format and change nothing when the new format would issue an existing number", async () => {
+    const merchant = await createMerchant("Numbering collide SARL");
+    const customer = (await createCustomer(merchant.key)).id;
+    expect((await setFormat(merchant.key, "A{SEQ}")).status).toBe(200);
+    expect(await issueDrafts(merchant.key, customer, 2)).toEqual(["A1", "A2"]);
+    const before = await databaseFingerprint();
+
+    const refused = await setFormat(merchant.key, "A{SEQ:1}");
+
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.headers.get("content-type")).toContain("application/problem+json");
+    expect(refused.body).toMatchObject({ code: "invoice_number_taken", param: "numbering.format" });
+    expect(refused.body.detail).toContain("A1");
+    expect(await databaseFingerprint()).toBe(before);
+    expect(await issueDrafts(merchant.key, customer, 1)).toEqual(["A3"]);
+  });
+
+  it("should answer 409 invoice_number_taken, never 500, and leave the draft and the counters as they were when an issue hits a number another invoice has", async () => {
+    const merchant = await createMerchant("Numbering legacy SARL");
+    const customer = (await createCustomer(merchant.key)).id;
+    expect((await setFormat(merchant.key, "A{SEQ}")).status).toBe(200);
+    await issueDrafts(merchant.key, customer, 2);
+    // A format stored before formats were checked (or written straight to the database).
+    await env.DB.prepare("UPDATE settings SET data = json_set(data, '$.numbering.format', 'A{SEQ:1}') WHERE merchant_id = ?").bind(merchant.id).run();
+    const [draft] = await createDrafts(merchant.key, customer, 1);
+    const before = await databaseFingerprint();
+
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const response = await api(merchant.key, "POST", `/v1/invoices/${draft}/issue`);
+      expect(response.status, response.text).toBe(409);
+      expect(response.headers.get("content-type")).toContain("application/problem+json");
+      expect(response.body.code).toBe("invoice_number_taken");
+      expect(response.body.detail).toContain("settings.numbering.format");
+    }
+    expect(await databaseFingerprint()).toBe(before);
+    expect((await api(merchant.key, "GET", `/v1/invoices/${draft}`)).body.status).toBe("draft");
+  });
+
+  it("should accept a new prefix, and a return to a series whose counter is past the numbers, when the format changes", async () => {
+    const merchant = await createMerchant("Numbering switch SARL");
+    const customer = (await createCustomer(merchant.key)).id;
+    expect((await setFormat(merchant.key, "A{SEQ}")).status).toBe(200);
+    expect(await issueDrafts(merchant.key, customer, 2)).toEqual(["A1", "A2"]);
+    expect((await setFormat(merchant.key, "B{SEQ:1}")).status).toBe(200);
+    expect(await issueDrafts(merchant.key, customer, 1)).toEqual(["B1"]);
+    expect((await setFormat(merchant.key, "A{SEQ}")).status).toBe(200);
+    expect(await issueDrafts(merchant.key, customer, 1)).toEqual(["A3"]);
+  });
+
+  it("should tell which past numbers a format can no longer issue when dates are part of it", () => {
+    const issued = [{ number: "F2025-1", number_series: "F2025-{SEQ}", number_seq: 1 }];
+    expect(numberCollision("F{YYYY}-{SEQ:1}", issued, new Map(), "2026-03-01")).toBeNull(); // 2025 is over
+    expect(numberCollision("F{YYYY}-{SEQ:1}", issued, new Map(), "2025-12-31")).toBe("F2025-1");
+    expect(numberCollision("F{YYYY}-{SEQ:2}", issued, new Map(), "2025-12-31")).toBeNull(); // it would write F2025-01
+    expect(numberCollision("F{YYYY}-{SEQ}", issued, new Map([["F2025-{SEQ}", 2]]), "2025-12-31")).toBeNull(); // that invoice itself
+    expect(numberCollision("{MM}{SEQ}", [{ number: "013", number_series: "X", number_seq: 3 }], new Map(), "2026-11-24")).toBe("013"); // every January
   });
 });

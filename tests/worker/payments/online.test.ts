@@ -5,7 +5,8 @@
  * merchant here has its own Stripe account in it, so "the fake got no request" is checked per account.
  */
 import { env } from "cloudflare:workers";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it, vi } from "vitest";
+import { startClientPayment } from "../../../worker/payments/online";
 import { api, createCustomer, createInvoice, createMerchant, databaseFingerprint, recordPayment, type ApiResponse } from "../helpers";
 import {
   clientSession,
@@ -158,7 +159,7 @@ describe("POST /v1/client/payments: what the browser gets", () => {
     await expectRefusedUntouched(world, { invoices: [invoice.id], method: "card", amount: 1 }, 422, "parameter_unknown", "amount");
   });
 
-  it("should answer 502 provider_error and leave the invoice open and no longer processing when Stripe refuses the merchant's key", async () => {
+  it("should answer 502 provider_error with a generic message, keep the provider's text for the log with the request id, and leave the invoice open and no longer processing when Stripe refuses the merchant's key", async () => {
     const world = await stripeWorld();
     // A live key passes our format check; the fake, like Stripe in test mode, refuses it.
     const saved = await api(world.merchant.key, "PUT", "/v1/settings/providers", {
@@ -170,9 +171,25 @@ describe("POST /v1/client/payments: what the browser gets", () => {
     const response = await api(world.session, "POST", "/v1/client/payments", { invoices: [invoice.id], method: "card" });
 
     expectProblem(response, 502, "provider_error");
-    expect(response.body.detail).toContain("Invalid API Key");
-    const { results } = await env.DB.prepare("SELECT status, failure_message FROM payments WHERE merchant_id = ?").bind(world.merchant.id).all<{ status: string; failure_message: string }>();
-    expect(results).toEqual([{ status: "failed", failure_message: expect.stringContaining("provider error") }]);
+    expect(response.body.detail).toBe("The payment provider could not take this payment; try again later or choose another method.");
+    expect(response.text).not.toMatch(/Invalid API Key|sk_live|refusedbythefake/);
+    const { results } = await env.DB.prepare("SELECT id, status, failure_message FROM payments WHERE merchant_id = ?").bind(world.merchant.id).all<{ id: string; status: string; failure_message: string }>();
+    expect(results).toEqual([{ id: expect.any(String), status: "failed", failure_message: response.body.detail }]);
+    // What the customer's stream and the client's payment view show is generic too.
+    const failed = (await paymentEvents(world.merchant.key, results[0]!.id)).find((event) => event.type === "payment.failed");
+    expect(JSON.stringify(failed)).not.toMatch(/Invalid API Key|sk_live/);
+    expect((await api(world.session, "GET", `/v1/client/payments/${results[0]!.id}`)).body.failure_message).toBe(response.body.detail);
+    // The provider's words go to the log, with the request id (called here directly, so the log is this test's console).
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const caller = { merchantId: world.merchant.id, customerId: world.customer, invoiceId: null };
+      const started = startClientPayment(env, caller, { invoices: [(await invoiceOf(world, 2_000)).id], method: "card" }, { origin: "http://127.0.0.1:8787", requestId: "req_provider_test" }, new Date());
+      await expect(started).rejects.toMatchObject({ code: "provider_error", detail: response.body.detail });
+      const line = logged.mock.calls.map((call) => String(call[0])).find((text) => text.includes("payment provider error"));
+      expect(JSON.parse(line!)).toMatchObject({ request_id: "req_provider_test", merchant: world.merchant.id, provider: "stripe", error: expect.stringContaining("Invalid API Key") });
+    } finally {
+      logged.mockRestore();
+    }
     expect(await invoiceStatus(world.merchant.key, invoice.id)).toMatchObject({ status: "open", processing: false });
   });
 });

@@ -134,6 +134,35 @@ describe("GET /v1/client/stream", () => {
     }
   });
 
+  it("should keep the refund's reason off the customer's stream and on the merchant's when the merchant refunds with an internal note", async () => {
+    const merchant = await createMerchant();
+    const customer = (await createCustomer(merchant.key)).id;
+    const invoice = await createInvoice(merchant.key, customer);
+    const paid = await recordPayment(merchant.key, [{ invoice: invoice.id, amount: invoice.total }]);
+    expect(paid.status, paid.text).toBe(201);
+    await settleHub(merchant.id);
+    const client = await mustOpenStream(await mintSession(merchant.key, customer), "/v1/client/stream");
+    const merchantStream = await mustOpenStream(merchant.key);
+    try {
+      const note = "goodwill: customer threatened a chargeback, see ticket 4411";
+      const refunded = await api(merchant.key, "POST", `/v1/payments/${paid.body.id}/refund`, { amount: 500, reason: note });
+      expect(refunded.status, refunded.text).toBe(200);
+      const isRefund = (reader: SseReader) => reader.events.some((message) => message.event === "payment.refunded");
+      expect(await client.until(() => isRefund(client))).toBe(true);
+      expect(await merchantStream.until(() => isRefund(merchantStream))).toBe(true);
+
+      const seen = client.events.find((message) => message.event === "payment.refunded")!;
+      expect(seen.json.data).toMatchObject({ amount: 500, currency: "eur" });
+      expect(seen.json.data).not.toHaveProperty("reason");
+      expect(client.raw).not.toContain("ticket 4411");
+      expect(merchantStream.events.find((message) => message.event === "payment.refunded")!.json.data.reason).toBe(note);
+      expect((await eventLog(merchant.key)).find((event) => event.type === "payment.refunded").data.reason).toBe(note);
+    } finally {
+      await client.close();
+      await merchantStream.close();
+    }
+  });
+
   it("should answer 403 wrong_key_type when a secret key asks for the client stream", async () => {
     const merchant = await createMerchant();
     const response = await openStream(merchant.key, "/v1/client/stream");
