@@ -9,10 +9,10 @@
  * cursor, so the replayed part and the live part can have neither a gap nor a duplicate.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { EventRow } from "../events/log";
 import { enqueueWebhookDeliveries } from "../webhooks/fan-out";
 import { sseComment, sseControl, sseMessage, sseOpening, SSE_HEADERS } from "./sse";
 import { visibleTo, type StreamAudience } from "./audience";
+import { endedSessions, eventsAfter, headSeq, invoiceChangedSince, revokedKeyIds } from "./queries";
 
 const PAGE = 500;
 const RETRY_MS = 3000;
@@ -54,8 +54,8 @@ export class MerchantHub extends DurableObject<Env> {
   private async currentSeq(merchantId: string): Promise<number> {
     this.merchantId = merchantId;
     if (this.liveSeq === null) {
-      const row = await this.env.DB.prepare("SELECT max(seq) AS seq FROM events WHERE merchant_id = ?").bind(merchantId).first<{ seq: number | null }>();
-      this.liveSeq ??= row?.seq ?? 0;
+      const head = await headSeq(this.env.DB, merchantId);
+      this.liveSeq ??= head;
     }
     return this.liveSeq;
   }
@@ -107,10 +107,8 @@ export class MerchantHub extends DurableObject<Env> {
       const wake = () => finish(true);
       const timer = setTimeout(() => finish(false), timeoutMs);
       waiters.add(wake);
-      void this.env.DB.prepare("SELECT 1 FROM events WHERE invoice_id = ? AND seq > ? LIMIT 1")
-        .bind(invoiceId, sinceSeq)
-        .first()
-        .then((row) => row !== null && finish(true))
+      void invoiceChangedSince(this.env.DB, invoiceId, sinceSeq)
+        .then((changed) => changed && finish(true))
         .catch(() => undefined);
     });
   }
@@ -135,18 +133,11 @@ export class MerchantHub extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const now = new Date().toISOString();
     const keyIds = [...new Set([...this.streams].map((stream) => stream.keyId).filter((id): id is string => id !== null))];
-    const revoked = new Set<string>();
-    if (keyIds.length > 0) {
-      const { results } = await this.env.DB.prepare(
-        "SELECT id FROM api_keys WHERE id IN (SELECT value FROM json_each(?)) AND revoked_at IS NOT NULL",
-      )
-        .bind(JSON.stringify(keyIds))
-        .all<{ id: string }>();
-      for (const row of results) revoked.add(row.id);
-    }
-    const endedSessions = await this.endedSessions(now);
+    const revoked = await revokedKeyIds(this.env.DB, keyIds);
+    const hashes = [...new Set([...this.streams].map((stream) => stream.sessionHash).filter((hash): hash is string => hash !== null))];
+    const ended = await endedSessions(this.env.DB, hashes, now);
     for (const stream of this.streams) {
-      const sessionEnd = stream.sessionHash === null ? undefined : endedSessions.get(stream.sessionHash);
+      const sessionEnd = stream.sessionHash === null ? undefined : ended.get(stream.sessionHash);
       if (stream.expiresAt !== null && stream.expiresAt <= now) this.close(stream, "session_expired");
       else if (sessionEnd !== undefined) this.close(stream, sessionEnd);
       else if (stream.keyId !== null && revoked.has(stream.keyId)) this.close(stream, "key_revoked");
@@ -154,25 +145,6 @@ export class MerchantHub extends DurableObject<Env> {
     }
     if (this.merchantId !== null) void this.pump(); // also catches a lost notify
     await this.ensureAlarm();
-  }
-
-  /** The sessions of open streams that ended since they opened, as the session row says now (a missing row was purged after expiry). */
-  private async endedSessions(now: string): Promise<Map<string, "session_expired" | "session_revoked">> {
-    const ended = new Map<string, "session_expired" | "session_revoked">();
-    const hashes = [...new Set([...this.streams].map((stream) => stream.sessionHash).filter((hash): hash is string => hash !== null))];
-    if (hashes.length === 0) return ended;
-    const { results } = await this.env.DB.prepare(
-      "SELECT token_hash, expires_at, revoked_at FROM client_sessions WHERE token_hash IN (SELECT value FROM json_each(?))",
-    )
-      .bind(JSON.stringify(hashes))
-      .all<{ token_hash: string; expires_at: string; revoked_at: string | null }>();
-    const rows = new Map(results.map((row) => [row.token_hash, row]));
-    for (const hash of hashes) {
-      const row = rows.get(hash);
-      if (row?.revoked_at) ended.set(hash, "session_revoked");
-      else if (row === undefined || row.expires_at <= now) ended.set(hash, "session_expired");
-    }
-    return ended;
   }
 
   private async ensureAlarm(): Promise<void> {
@@ -216,9 +188,7 @@ export class MerchantHub extends DurableObject<Env> {
     const merchantId = this.merchantId;
     if (merchantId === null) return;
     const from = Math.min(this.liveSeq ?? 0, ...[...this.streams].map((stream) => stream.sentSeq));
-    const { results } = await this.env.DB.prepare("SELECT * FROM events WHERE merchant_id = ? AND seq > ? ORDER BY seq LIMIT ?")
-      .bind(merchantId, from, PAGE)
-      .all<EventRow>();
+    const results = await eventsAfter(this.env.DB, merchantId, from, PAGE);
     // A stream opened (resuming further back) while the query ran is not covered by these rows:
     // serving it now would skip its replay. It waits for the next round, which reads from its cursor.
     const behind = new Set([...this.streams].filter((stream) => stream.sentSeq < from));
