@@ -4,52 +4,35 @@
  * out to every connected SSE stream, wakes long-polls waiting on an invoice, and hands webhook
  * deliveries to the queue.
  *
- * Replay and live share one path: a stream is just a cursor (`sentSeq`). Opening a stream with
- * `Last-Event-ID` sets its cursor and pumps; the pump sends every event after each stream's
- * cursor, so the replayed part and the live part can have neither a gap nor a duplicate.
+ * A stream is a cursor in the log (`sentSeq`) and a channel (its bytes, ./channel.ts). Live streams
+ * get each new event from the one live pump, which never waits for any of them: a live stream whose
+ * unread backlog passes the bound is closed `too_slow`. A stream that resumes from further back
+ * replays on its own, a page of the log at a time, sending more only as its reader takes it, and
+ * joins the live streams when its cursor reaches the pump's. Both paths skip what a stream's cursor
+ * has passed, so replay and live can have neither a gap nor a duplicate.
  */
 import { DurableObject } from "cloudflare:workers";
+import type { EventRow } from "../events/log";
 import { enqueueWebhookDeliveries } from "../webhooks/fan-out";
-import { sseComment, sseControl, sseMessage, sseOpening, SSE_HEADERS } from "./sse";
-import { visibleTo, type StreamAudience } from "./audience";
+import { visibleTo } from "./audience";
+import { LOG_PAGE, streamLimits } from "./limits";
 import { endedSessions, eventsAfter, headSeq, invoiceChangedSince, revokedKeyIds } from "./queries";
+import { sseComment, sseMessage, sseOpening } from "./sse";
+import { StreamRegistry, type OpenedStream, type OpenStreamOptions, type Stream, type StreamStats } from "./streams";
 
-const PAGE = 500;
+export type { OpenedStream, OpenStreamOptions, StreamStats } from "./streams";
+
 const RETRY_MS = 3000;
 
-interface Stream {
-  writer: WritableStreamDefaultWriter<Uint8Array>;
-  sentSeq: number;
-  audience: StreamAudience;
-  /** Client sessions end at their expiry. */
-  expiresAt: string | null;
-  /** Client-session streams also end when the session row says so (expiry moved, revoked). */
-  sessionHash: string | null;
-  /** Secret-key streams end when their key is revoked. */
-  keyId: string | null;
-}
-
-export interface OpenStreamOptions {
-  merchantId: string;
-  audience: StreamAudience;
-  afterSeq: number | null;
-  expiresAt: string | null;
-  sessionHash: string | null;
-  keyId: string | null;
-}
-
 export class MerchantHub extends DurableObject<Env> {
-  private readonly streams = new Set<Stream>();
+  private readonly limits = streamLimits(this.env);
+  private readonly streams = new StreamRegistry(this.limits);
   private readonly waiters = new Map<string, Set<() => void>>();
   private merchantId: string | null = null;
-  /** The highest event seq the pump has read. */
+  /** The highest event seq the live pump has fanned out. */
   private liveSeq: number | null = null;
   private pumping: Promise<void> | null = null;
   private dirty = false;
-
-  private keepAliveMs(): number {
-    return Math.max(200, Number(this.env.SSE_KEEPALIVE_SECONDS || "15") * 1000);
-  }
 
   private async currentSeq(merchantId: string): Promise<number> {
     this.merchantId = merchantId;
@@ -61,22 +44,13 @@ export class MerchantHub extends DurableObject<Env> {
   }
 
   /** Opens an SSE stream: replays what follows `afterSeq` (or starts live), then stays live. */
-  async openStream(options: OpenStreamOptions): Promise<Response> {
+  async openStream(options: OpenStreamOptions): Promise<OpenedStream> {
     const live = await this.currentSeq(options.merchantId);
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-    const stream: Stream = {
-      writer: writable.getWriter(),
-      sentSeq: options.afterSeq ?? live,
-      audience: options.audience,
-      expiresAt: options.expiresAt,
-      sessionHash: options.sessionHash,
-      keyId: options.keyId,
-    };
-    this.streams.add(stream);
-    this.write(stream, sseOpening(RETRY_MS));
+    const stream = this.streams.add(options, options.afterSeq ?? live);
+    stream.channel.send(sseOpening(RETRY_MS));
     await this.ensureAlarm();
-    if (stream.sentSeq < live) void this.pump();
-    return new Response(readable, { headers: SSE_HEADERS });
+    void this.replay(options.merchantId, stream); // joins the live streams at once when there is nothing to replay
+    return { streamId: stream.id, body: stream.channel.readable };
   }
 
   /** Called by the Worker after a batch that appended events. */
@@ -116,9 +90,9 @@ export class MerchantHub extends DurableObject<Env> {
   /** Closes every stream opened with a key (after it was revoked). */
   async closeKeyStreams(keyId: string): Promise<number> {
     let closed = 0;
-    for (const stream of this.streams) {
+    for (const stream of this.streams.all()) {
       if (stream.keyId === keyId) {
-        this.close(stream, "key_revoked");
+        this.streams.close(stream, "key_revoked");
         closed += 1;
       }
     }
@@ -130,18 +104,25 @@ export class MerchantHub extends DurableObject<Env> {
     return this.streams.size;
   }
 
+  /** How many streams are open, how many still replay, and the bytes waiting for their readers. */
+  async streamStats(): Promise<StreamStats> {
+    return this.streams.stats();
+  }
+
   override async alarm(): Promise<void> {
     const now = new Date().toISOString();
-    const keyIds = [...new Set([...this.streams].map((stream) => stream.keyId).filter((id): id is string => id !== null))];
+    const keyIds = [...new Set(this.streams.all().map((stream) => stream.keyId).filter((id): id is string => id !== null))];
     const revoked = await revokedKeyIds(this.env.DB, keyIds);
-    const hashes = [...new Set([...this.streams].map((stream) => stream.sessionHash).filter((hash): hash is string => hash !== null))];
+    const hashes = [...new Set(this.streams.all().map((stream) => stream.sessionHash).filter((hash): hash is string => hash !== null))];
     const ended = await endedSessions(this.env.DB, hashes, now);
-    for (const stream of this.streams) {
+    for (const stream of this.streams.all()) {
       const sessionEnd = stream.sessionHash === null ? undefined : ended.get(stream.sessionHash);
-      if (stream.expiresAt !== null && stream.expiresAt <= now) this.close(stream, "session_expired");
-      else if (sessionEnd !== undefined) this.close(stream, sessionEnd);
-      else if (stream.keyId !== null && revoked.has(stream.keyId)) this.close(stream, "key_revoked");
-      else this.write(stream, sseComment("keep-alive"));
+      if (stream.expiresAt !== null && stream.expiresAt <= now) this.streams.close(stream, "session_expired");
+      else if (sessionEnd !== undefined) this.streams.close(stream, sessionEnd);
+      else if (stream.keyId !== null && revoked.has(stream.keyId)) this.streams.close(stream, "key_revoked");
+      // A reader that took nothing for a whole period while bytes waited (a stalled replay, say).
+      else if (stream.channel.stalled()) this.streams.close(stream, "too_slow", true);
+      else stream.channel.send(sseComment("keep-alive"));
     }
     if (this.merchantId !== null) void this.pump(); // also catches a lost notify
     await this.ensureAlarm();
@@ -149,20 +130,36 @@ export class MerchantHub extends DurableObject<Env> {
 
   private async ensureAlarm(): Promise<void> {
     if (this.streams.size === 0) return;
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + this.keepAliveMs());
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + this.limits.keepAliveMs);
   }
 
-  private write(stream: Stream, bytes: Uint8Array): void {
-    // Not awaited: one slow client must not hold the others. A failed write means the client left.
-    stream.writer.write(bytes).catch(() => this.streams.delete(stream));
-  }
-
-  private close(stream: Stream, reason: string): void {
-    this.streams.delete(stream);
-    stream.writer
-      .write(sseControl("close", { reason }))
-      .then(() => stream.writer.close())
-      .catch(() => undefined);
+  /**
+   * Brings a stream from its cursor up to the live pump's, a page of the log at a time, sending more
+   * only once its reader has taken what was sent; then it joins the live fan-out. The join is decided
+   * in the same turn as the check (the pump fans out a page in one turn too), so the pump resumes
+   * exactly after the stream's cursor. A page can never come back empty while the stream is behind:
+   * every event up to the pump's cursor was committed before the page was asked for.
+   */
+  private async replay(merchantId: string, stream: Stream): Promise<void> {
+    const { channel } = stream;
+    try {
+      while (channel.open) {
+        if (stream.sentSeq >= (this.liveSeq ?? 0)) {
+          stream.live = true;
+          return;
+        }
+        const rows = await eventsAfter(this.env.DB, merchantId, stream.sentSeq, LOG_PAGE);
+        for (const row of rows) {
+          if (!channel.open) return;
+          stream.sentSeq = row.seq;
+          if (visibleTo(stream.audience, row)) channel.send(sseMessage(row));
+          if (channel.queued >= this.limits.lowWaterBytes && !(await channel.drained())) return;
+        }
+      }
+    } catch (error) {
+      console.error("stream replay failed", merchantId, error);
+      this.streams.close(stream, "replay_failed"); // the client reconnects with its Last-Event-ID
+    }
   }
 
   /** Reads new events in order and delivers them; concurrent calls coalesce into one more round. */
@@ -187,24 +184,19 @@ export class MerchantHub extends DurableObject<Env> {
   private async pumpOnce(): Promise<void> {
     const merchantId = this.merchantId;
     if (merchantId === null) return;
-    const from = Math.min(this.liveSeq ?? 0, ...[...this.streams].map((stream) => stream.sentSeq));
-    const results = await eventsAfter(this.env.DB, merchantId, from, PAGE);
-    // A stream opened (resuming further back) while the query ran is not covered by these rows:
-    // serving it now would skip its replay. It waits for the next round, which reads from its cursor.
-    const behind = new Set([...this.streams].filter((stream) => stream.sentSeq < from));
-    if (behind.size > 0) this.dirty = true;
-    for (const row of results) {
-      for (const stream of this.streams) {
-        if (behind.has(stream) || row.seq <= stream.sentSeq) continue;
-        stream.sentSeq = row.seq;
-        if (visibleTo(stream.audience, row)) this.write(stream, sseMessage(row));
-      }
-      if (row.seq > (this.liveSeq ?? 0)) {
-        this.liveSeq = row.seq;
-        if (row.invoice_id !== null) for (const wake of [...(this.waiters.get(row.invoice_id) ?? [])]) wake();
-      }
-    }
-    if (results.length === PAGE) this.dirty = true;
+    const rows = await eventsAfter(this.env.DB, merchantId, this.liveSeq ?? 0, LOG_PAGE);
+    this.fanOut(rows);
+    if (rows.length === LOG_PAGE) this.dirty = true;
     await enqueueWebhookDeliveries(this.env, this.ctx.storage, merchantId);
+  }
+
+  /** Hands a page of new events to the live streams, then moves the pump's cursor and wakes long-polls. */
+  private fanOut(rows: readonly EventRow[]): void {
+    this.streams.fanOut(rows);
+    for (const row of rows) {
+      if (row.seq <= (this.liveSeq ?? 0)) continue;
+      this.liveSeq = row.seq;
+      if (row.invoice_id !== null) for (const wake of [...(this.waiters.get(row.invoice_id) ?? [])]) wake();
+    }
   }
 }

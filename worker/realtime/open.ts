@@ -4,10 +4,12 @@
  * is `publish` (events/publish.ts), the only notifier.
  */
 import type { OpenStreamOptions } from "./hub";
+import { SSE_HEADERS } from "./sse";
 
 /** Opens an SSE stream on the merchant's hub (replay from `afterSeq`, then live). */
 export async function openEventStream(env: Env, options: OpenStreamOptions): Promise<Response> {
-  return (await env.HUB.getByName(options.merchantId).openStream(options)) as unknown as Response;
+  const opened = await env.HUB.getByName(options.merchantId).openStream(options);
+  return new Response(opened.body, { headers: SSE_HEADERS });
 }
 
 /** Resolves true as soon as an event of the invoice after `sinceSeq` is committed, false after `timeoutMs`. */

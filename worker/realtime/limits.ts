@@ -1,0 +1,38 @@
+/**
+ * How much one client may ask of the merchant's hub: how far behind a stream may fall. Each limit
+ * has a default and an optional variable to tune it (set it under [vars] or with `--var`).
+ */
+
+/** The variables read here; all optional (not declared in wrangler.toml's [vars] by default). */
+interface LimitVars {
+  SSE_KEEPALIVE_SECONDS?: string;
+  SSE_MAX_BACKLOG_BYTES?: string;
+}
+
+export interface StreamLimits {
+  /** Seconds between keep-alives; also the period after which a client that reads nothing is too slow. */
+  keepAliveMs: number;
+  /** A live stream whose unread backlog passes this many bytes is closed (`too_slow`). */
+  maxBacklogBytes: number;
+  /** Replay sends its next events only when the backlog is below this. */
+  lowWaterBytes: number;
+}
+
+/** Events read from the log per query, by live fan-out and by each replay. */
+export const LOG_PAGE = 500;
+
+function positiveInt(value: string | undefined, fallback: number): number {
+  const parsed = Number(value);
+  return value !== undefined && value !== "" && Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
+}
+
+/** The limits in force, from the environment (defaults when a variable is unset or not a positive integer). */
+export function streamLimits(env: Env): StreamLimits {
+  const vars = env as unknown as LimitVars;
+  const maxBacklogBytes = positiveInt(vars.SSE_MAX_BACKLOG_BYTES, 1024 * 1024);
+  return {
+    keepAliveMs: Math.max(200, Number(vars.SSE_KEEPALIVE_SECONDS || "15") * 1000),
+    maxBacklogBytes,
+    lowWaterBytes: Math.min(64 * 1024, Math.max(1, Math.floor(maxBacklogBytes / 4))),
+  };
+}
