@@ -53,6 +53,14 @@ export class MerchantHub extends DurableObject<Env> {
     return { streamId: stream.id, body: stream.channel.readable };
   }
 
+  /**
+   * The Worker saw the stream's client leave. Across the RPC hop an idle body's cancel would reach
+   * the hub only at its next write (a keep-alive), so the Worker says so at once.
+   */
+  async forgetStream(streamId: string): Promise<void> {
+    this.streams.get(streamId)?.channel.abandon();
+  }
+
   /** Called by the Worker after a batch that appended events. */
   async notify(merchantId: string): Promise<void> {
     await this.currentSeq(merchantId);

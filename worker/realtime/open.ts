@@ -6,10 +6,42 @@
 import type { OpenStreamOptions } from "./hub";
 import { SSE_HEADERS } from "./sse";
 
+export interface OpenStreamContext {
+  /** Keeps the "client left" message to the hub alive after the response was cancelled. */
+  background?: { waitUntil(promise: Promise<unknown>): void } | undefined;
+}
+
 /** Opens an SSE stream on the merchant's hub (replay from `afterSeq`, then live). */
-export async function openEventStream(env: Env, options: OpenStreamOptions): Promise<Response> {
-  const opened = await env.HUB.getByName(options.merchantId).openStream(options);
-  return new Response(opened.body, { headers: SSE_HEADERS });
+export async function openEventStream(env: Env, options: OpenStreamOptions, context: OpenStreamContext = {}): Promise<Response> {
+  const hub = env.HUB.getByName(options.merchantId);
+  const opened = await hub.openStream(options);
+  const body = forwardUntilCancelled(opened.body, () => {
+    const forgetting = hub.forgetStream(opened.streamId).catch(() => undefined);
+    context.background?.waitUntil(forgetting);
+  });
+  return new Response(body, { headers: SSE_HEADERS });
+}
+
+/**
+ * The hub's body, passed on chunk by chunk, calling `onCancel` the moment the client goes away.
+ * (Across the RPC hop from the hub, an idle body's cancel reaches the hub only at its next write.)
+ */
+function forwardUntilCancelled(body: ReadableStream<Uint8Array>, onCancel: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { value, done } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel(reason) {
+        onCancel();
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 /** Resolves true as soon as an event of the invoice after `sinceSeq` is committed, false after `timeoutMs`. */

@@ -50,7 +50,7 @@ merchantStream.openapi(
       expiresAt: null,
       sessionHash: null,
       keyId: caller.kind === "secret" ? caller.keyId : null,
-    });
+    }, { background: c.executionCtx });
   },
 );
 
@@ -75,6 +75,6 @@ clientStream.openapi(
       expiresAt: caller.expiresAt,
       sessionHash: caller.sessionHash,
       keyId: null,
-    });
+    }, { background: c.executionCtx });
   },
 );

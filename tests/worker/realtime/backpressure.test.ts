@@ -1,7 +1,7 @@
 /**
  * One client cannot hold the merchant's real time: a reader that stops reading is closed with
  * `too_slow` and its backlog bounded, a long replay is paged at the reader's pace while live events
- * keep flowing to the other streams.
+ * keep flowing to the other streams, and a client that goes away leaves the hub at once.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -93,5 +93,29 @@ describe("long replays", () => {
       await live.close();
       await replay.close();
     }
+  });
+});
+
+describe("clients that go away", () => {
+  it("should forget streams in the hub at once, before any keep-alive write, when their clients disconnect", async () => {
+    const merchant = await createMerchant();
+    const hub = env.HUB.getByName(merchant.id);
+    const witness = await mustOpenStream(merchant.key);
+    const leaving = [];
+    for (let index = 0; index < 5; index += 1) leaving.push(await mustOpenStream(merchant.key));
+    try {
+      expect(await hub.streamCount()).toBe(6);
+      // Just after a keep-alive tick, so the next write to anyone is a full period (1 s in tests) away.
+      const ticks = witness.comments.filter((comment) => comment === "keep-alive").length;
+      expect(await witness.until(() => witness.comments.filter((comment) => comment === "keep-alive").length > ticks, 3000)).toBe(true);
+      const leftAt = Date.now();
+      for (const stream of leaving) await stream.close();
+      expect(await poll(() => hub.streamCount(), (count) => count === 1, 3000, 20)).toBe(1);
+      expect(Date.now() - leftAt).toBeLessThan(500);
+      expect(witness.ended).toBe(false);
+    } finally {
+      await witness.close();
+    }
+    expect(await poll(() => hub.streamCount(), (count) => count === 0, 1000, 20)).toBe(0);
   });
 });
