@@ -48,6 +48,8 @@ export const ERROR_STATUS = {
   refund_exceeds_amount: 422,
   payment_method_not_accepted: 422,
   rate_limited: 429,
+  /** An SSE resume too far behind the head of the log: page GET /v1/events, then reconnect. */
+  stream_resume_too_old: 410,
   internal_error: 500,
 } as const;
 

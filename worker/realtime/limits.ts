@@ -1,17 +1,21 @@
 /**
- * How much one client may ask of the merchant's hub: how far behind a stream may fall. Each limit
- * has a default and an optional variable to tune it (set it under [vars] or with `--var`).
+ * How much one client may ask of the merchant's hub: how far back a stream may resume, and how far
+ * behind a stream may fall. Each has a
+ * default and an optional variable to tune it (set it under [vars] or with `--var`).
  */
 
 /** The variables read here; all optional (not declared in wrangler.toml's [vars] by default). */
 interface LimitVars {
   SSE_KEEPALIVE_SECONDS?: string;
+  SSE_RESUME_MAX_EVENTS?: string;
   SSE_MAX_BACKLOG_BYTES?: string;
 }
 
 export interface StreamLimits {
   /** Seconds between keep-alives; also the period after which a client that reads nothing is too slow. */
   keepAliveMs: number;
+  /** A resume more than this many events behind the head is refused (410): page GET /v1/events instead. */
+  resumeMaxEvents: number;
   /** A live stream whose unread backlog passes this many bytes is closed (`too_slow`). */
   maxBacklogBytes: number;
   /** Replay sends its next events only when the backlog is below this. */
@@ -32,6 +36,7 @@ export function streamLimits(env: Env): StreamLimits {
   const maxBacklogBytes = positiveInt(vars.SSE_MAX_BACKLOG_BYTES, 1024 * 1024);
   return {
     keepAliveMs: Math.max(200, Number(vars.SSE_KEEPALIVE_SECONDS || "15") * 1000),
+    resumeMaxEvents: positiveInt(vars.SSE_RESUME_MAX_EVENTS, 10_000),
     maxBacklogBytes,
     lowWaterBytes: Math.min(64 * 1024, Math.max(1, Math.floor(maxBacklogBytes / 4))),
   };

@@ -3,21 +3,46 @@
  * an invoice's next event (long-poll). Telling the hub that events were committed is not here: that
  * is `publish` (events/publish.ts), the only notifier.
  */
+import { ApiError } from "../errors";
 import type { OpenStreamOptions } from "./hub";
+import { streamLimits } from "./limits";
+import { hasMoreEventsAfter } from "./queries";
 import { SSE_HEADERS } from "./sse";
 
+/** The resume cursor as the client sent it, to name it in a refusal. */
+export interface ResumeCursor {
+  eventId: string;
+  param: "Last-Event-ID" | "after";
+}
+
 export interface OpenStreamContext {
+  resume?: ResumeCursor | undefined;
   /** Keeps the "client left" message to the hub alive after the response was cancelled. */
   background?: { waitUntil(promise: Promise<unknown>): void } | undefined;
 }
 
-/** Opens an SSE stream on the merchant's hub (replay from `afterSeq`, then live). */
+/**
+ * Opens an SSE stream on the merchant's hub (replay from `afterSeq`, then live). Refuses a resume
+ * too far behind the head of the log (410: the feed pages it far better than a stream replays it).
+ */
 export async function openEventStream(env: Env, options: OpenStreamOptions, context: OpenStreamContext = {}): Promise<Response> {
+  const { resume, background } = context;
+  const { resumeMaxEvents } = streamLimits(env);
+  if (options.afterSeq !== null && (await hasMoreEventsAfter(env.DB, options.merchantId, options.afterSeq, resumeMaxEvents))) {
+    const cursor = resume?.eventId ?? "<your last event id>";
+    throw new ApiError(
+      "stream_resume_too_old",
+      `${cursor} is more than ${resumeMaxEvents} events behind the latest event, too far back for a stream to resume. ` +
+        `Read the missed events with GET /v1/events?after=${cursor} (then ?after= each page's \`next\` while has_more is true), ` +
+        "then reconnect with Last-Event-ID set to the last event id you read.",
+      resume?.param ?? "Last-Event-ID",
+    );
+  }
   const hub = env.HUB.getByName(options.merchantId);
   const opened = await hub.openStream(options);
   const body = forwardUntilCancelled(opened.body, () => {
     const forgetting = hub.forgetStream(opened.streamId).catch(() => undefined);
-    context.background?.waitUntil(forgetting);
+    background?.waitUntil(forgetting);
   });
   return new Response(body, { headers: SSE_HEADERS });
 }

@@ -1,4 +1,4 @@
-/** What the hub reads from D1: the merchant's log, and whether open streams may go on. */
+/** What the hub and stream opening read from D1: the merchant's log, and whether open streams may go on. */
 import type { EventRow } from "../events/log";
 
 /** The seq of the merchant's latest event (0 when the log is empty). */
@@ -11,6 +11,12 @@ export async function headSeq(db: D1Database, merchantId: string): Promise<numbe
 export async function eventsAfter(db: D1Database, merchantId: string, afterSeq: number, limit: number): Promise<EventRow[]> {
   const { results } = await db.prepare("SELECT * FROM events WHERE merchant_id = ? AND seq > ? ORDER BY seq LIMIT ?").bind(merchantId, afterSeq, limit).all<EventRow>();
   return results;
+}
+
+/** Whether the merchant has more than `count` events after `afterSeq` (walks at most `count + 1` index entries). */
+export async function hasMoreEventsAfter(db: D1Database, merchantId: string, afterSeq: number, count: number): Promise<boolean> {
+  const row = await db.prepare("SELECT seq FROM events WHERE merchant_id = ? AND seq > ? ORDER BY seq LIMIT 1 OFFSET ?").bind(merchantId, afterSeq, count).first();
+  return row !== null;
 }
 
 /** Whether the invoice has an event after `sinceSeq`. */
