@@ -50,6 +50,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   /** An SSE resume too far behind the head of the log: page GET /v1/events, then reconnect. */
   stream_resume_too_old: 410,
+  /** The session or key already holds as many open SSE streams as it may. */
+  too_many_streams: 429,
   internal_error: 500,
 } as const;
 

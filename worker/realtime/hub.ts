@@ -18,9 +18,9 @@ import { visibleTo } from "./audience";
 import { LOG_PAGE, streamLimits } from "./limits";
 import { endedSessions, eventsAfter, headSeq, invoiceChangedSince, revokedKeyIds } from "./queries";
 import { sseComment, sseMessage, sseOpening } from "./sse";
-import { StreamRegistry, type OpenedStream, type OpenStreamOptions, type Stream, type StreamStats } from "./streams";
+import { StreamRegistry, type OpenedStream, type OpenStreamOptions, type Stream, type StreamRefusal, type StreamStats } from "./streams";
 
-export type { OpenedStream, OpenStreamOptions, StreamStats } from "./streams";
+export type { OpenedStream, OpenStreamOptions, StreamRefusal, StreamStats } from "./streams";
 
 const RETRY_MS = 3000;
 
@@ -43,9 +43,11 @@ export class MerchantHub extends DurableObject<Env> {
     return this.liveSeq;
   }
 
-  /** Opens an SSE stream: replays what follows `afterSeq` (or starts live), then stays live. */
-  async openStream(options: OpenStreamOptions): Promise<OpenedStream> {
+  /** Opens an SSE stream: replays what follows `afterSeq` (or starts live), then stays live; or refuses past the caps. */
+  async openStream(options: OpenStreamOptions): Promise<OpenedStream | StreamRefusal> {
     const live = await this.currentSeq(options.merchantId);
+    const refusal = this.streams.refusal(options);
+    if (refusal !== null) return refusal;
     const stream = this.streams.add(options, options.afterSeq ?? live);
     stream.channel.send(sseOpening(RETRY_MS));
     await this.ensureAlarm();

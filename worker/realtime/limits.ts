@@ -1,6 +1,6 @@
 /**
- * How much one client may ask of the merchant's hub: how far back a stream may resume, and how far
- * behind a stream may fall. Each has a
+ * How much one client may ask of the merchant's hub: how far back a stream may resume, how many
+ * streams a session or a key may hold open, and how far behind a stream may fall. Each has a
  * default and an optional variable to tune it (set it under [vars] or with `--var`).
  */
 
@@ -8,6 +8,8 @@
 interface LimitVars {
   SSE_KEEPALIVE_SECONDS?: string;
   SSE_RESUME_MAX_EVENTS?: string;
+  SSE_MAX_STREAMS_PER_SESSION?: string;
+  SSE_MAX_STREAMS_PER_KEY?: string;
   SSE_MAX_BACKLOG_BYTES?: string;
 }
 
@@ -16,6 +18,8 @@ export interface StreamLimits {
   keepAliveMs: number;
   /** A resume more than this many events behind the head is refused (410): page GET /v1/events instead. */
   resumeMaxEvents: number;
+  maxStreamsPerSession: number;
+  maxStreamsPerKey: number;
   /** A live stream whose unread backlog passes this many bytes is closed (`too_slow`). */
   maxBacklogBytes: number;
   /** Replay sends its next events only when the backlog is below this. */
@@ -24,6 +28,8 @@ export interface StreamLimits {
 
 /** Events read from the log per query, by live fan-out and by each replay. */
 export const LOG_PAGE = 500;
+/** Seconds a client refused for too many streams is asked to wait. */
+export const STREAMS_RETRY_AFTER_SECONDS = 5;
 
 function positiveInt(value: string | undefined, fallback: number): number {
   const parsed = Number(value);
@@ -37,6 +43,8 @@ export function streamLimits(env: Env): StreamLimits {
   return {
     keepAliveMs: Math.max(200, Number(vars.SSE_KEEPALIVE_SECONDS || "15") * 1000),
     resumeMaxEvents: positiveInt(vars.SSE_RESUME_MAX_EVENTS, 10_000),
+    maxStreamsPerSession: positiveInt(vars.SSE_MAX_STREAMS_PER_SESSION, 5),
+    maxStreamsPerKey: positiveInt(vars.SSE_MAX_STREAMS_PER_KEY, 20),
     maxBacklogBytes,
     lowWaterBytes: Math.min(64 * 1024, Math.max(1, Math.floor(maxBacklogBytes / 4))),
   };

@@ -5,7 +5,7 @@
  */
 import { ApiError } from "../errors";
 import type { OpenStreamOptions } from "./hub";
-import { streamLimits } from "./limits";
+import { streamLimits, STREAMS_RETRY_AFTER_SECONDS } from "./limits";
 import { hasMoreEventsAfter } from "./queries";
 import { SSE_HEADERS } from "./sse";
 
@@ -23,7 +23,8 @@ export interface OpenStreamContext {
 
 /**
  * Opens an SSE stream on the merchant's hub (replay from `afterSeq`, then live). Refuses a resume
- * too far behind the head of the log (410: the feed pages it far better than a stream replays it).
+ * too far behind the head of the log (410: the feed pages it far better than a stream replays it)
+ * and a session or key that already holds its most streams (429).
  */
 export async function openEventStream(env: Env, options: OpenStreamOptions, context: OpenStreamContext = {}): Promise<Response> {
   const { resume, background } = context;
@@ -40,6 +41,12 @@ export async function openEventStream(env: Env, options: OpenStreamOptions, cont
   }
   const hub = env.HUB.getByName(options.merchantId);
   const opened = await hub.openStream(options);
+  if ("refused" in opened) {
+    const holder = opened.holder === "session" ? "client session" : "key";
+    throw new ApiError("too_many_streams", `This ${holder} already holds ${opened.limit} open streams, as many as it may: close one before opening another.`, undefined, {
+      "retry-after": String(STREAMS_RETRY_AFTER_SECONDS),
+    });
+  }
   const body = forwardUntilCancelled(opened.body, () => {
     const forgetting = hub.forgetStream(opened.streamId).catch(() => undefined);
     background?.waitUntil(forgetting);

@@ -21,6 +21,7 @@ const sseResponse = {
   200: { content: { "text/event-stream": { schema: z.string() } }, description: "An SSE stream: `id:` is the event id, `event:` its type, `data:` the event as JSON." },
   ...problemResponses,
   410: { description: "The resume cursor is too far behind (stream_resume_too_old): page GET /v1/events?after= first, then reconnect." },
+  429: { description: "Rate limited, or too many open streams for this session or key (too_many_streams); see Retry-After." },
 };
 
 /** Where to resume, from Last-Event-ID or ?after=, or null to start live. */

@@ -1,5 +1,5 @@
 /**
- * The hub's open SSE streams: who holds them, where each stands in the log, and the
+ * The hub's open SSE streams: who holds them (for the caps), where each stands in the log, and the
  * live fan-out of a page of new events. A stream is a cursor in the log (`sentSeq`) and a channel
  * (its bytes, ./channel.ts); a stream leaves the registry the moment its channel ends, whoever ends
  * it (the hub, the client, the Worker seeing the client go).
@@ -41,6 +41,13 @@ export interface OpenedStream {
   body: ReadableStream<Uint8Array>;
 }
 
+/** Why the hub would not open a stream: the session or key already holds `limit` streams. */
+export interface StreamRefusal {
+  refused: "too_many_streams";
+  holder: "session" | "key";
+  limit: number;
+}
+
 /** What the hub holds for its streams (tests and the benchmark read it). */
 export interface StreamStats {
   streams: number;
@@ -64,6 +71,19 @@ export class StreamRegistry {
 
   get(id: string): Stream | undefined {
     return this.streams.get(id);
+  }
+
+  /** The cap a new stream would break (per client session, per secret key), or null. */
+  refusal(options: Pick<OpenStreamOptions, "sessionHash" | "keyId">): StreamRefusal | null {
+    const open = this.all();
+    const { maxStreamsPerSession, maxStreamsPerKey } = this.limits;
+    if (options.sessionHash !== null && open.filter((stream) => stream.sessionHash === options.sessionHash).length >= maxStreamsPerSession) {
+      return { refused: "too_many_streams", holder: "session", limit: maxStreamsPerSession };
+    }
+    if (options.keyId !== null && open.filter((stream) => stream.keyId === options.keyId).length >= maxStreamsPerKey) {
+      return { refused: "too_many_streams", holder: "key", limit: maxStreamsPerKey };
+    }
+    return null;
   }
 
   /** Registers a new stream whose cursor is `sentSeq`; it is not live until its replay says so. */
