@@ -7,17 +7,18 @@
  * A stream is a cursor in the log (`sentSeq`) and a channel (its bytes, ./channel.ts). Live streams
  * get each new event from the one live pump, which never waits for any of them: a live stream whose
  * unread backlog passes the bound is closed `too_slow`. A stream that resumes from further back
- * replays on its own, a page of the log at a time, sending more only as its reader takes it, and
- * joins the live streams when its cursor reaches the pump's. Both paths skip what a stream's cursor
- * has passed, so replay and live can have neither a gap nor a duplicate.
+ * replays on its own (./replay.ts), a page of the log at a time, sending more only as its reader
+ * takes it and within the hub's replay budget, and joins the live streams when its cursor reaches
+ * the pump's. Both paths skip what a stream's cursor has passed, so replay and live can have neither
+ * a gap nor a duplicate.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { EventRow } from "../events/log";
 import { enqueueWebhookDeliveries } from "../webhooks/fan-out";
-import { visibleTo } from "./audience";
 import { LOG_PAGE, streamLimits } from "./limits";
+import { Replayer } from "./replay";
 import { endedSessions, eventsAfter, headSeq, invoiceChangedSince, revokedKeyIds } from "./queries";
-import { sseComment, sseMessage, sseOpening } from "./sse";
+import { sseComment, sseOpening } from "./sse";
 import { StreamRegistry, type OpenedStream, type OpenStreamOptions, type Stream, type StreamRefusal, type StreamStats } from "./streams";
 
 export type { OpenedStream, OpenStreamOptions, StreamRefusal, StreamStats } from "./streams";
@@ -27,6 +28,7 @@ const RETRY_MS = 3000;
 export class MerchantHub extends DurableObject<Env> {
   private readonly limits = streamLimits(this.env);
   private readonly streams = new StreamRegistry(this.limits);
+  private readonly replayer = new Replayer(this.env.DB, { pageSize: LOG_PAGE, lowWaterBytes: this.limits.lowWaterBytes, bytesPerSecond: this.limits.replayBytesPerSecond });
   private readonly waiters = new Map<string, Set<() => void>>();
   private merchantId: string | null = null;
   /** The highest event seq the live pump has fanned out. */
@@ -143,29 +145,10 @@ export class MerchantHub extends DurableObject<Env> {
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + this.limits.keepAliveMs);
   }
 
-  /**
-   * Brings a stream from its cursor up to the live pump's, a page of the log at a time, sending more
-   * only once its reader has taken what was sent; then it joins the live fan-out. The join is decided
-   * in the same turn as the check (the pump fans out a page in one turn too), so the pump resumes
-   * exactly after the stream's cursor. A page can never come back empty while the stream is behind:
-   * every event up to the pump's cursor was committed before the page was asked for.
-   */
+  /** Replays the stream up to the live pump's cursor, then it is live (./replay.ts). */
   private async replay(merchantId: string, stream: Stream): Promise<void> {
-    const { channel } = stream;
     try {
-      while (channel.open) {
-        if (stream.sentSeq >= (this.liveSeq ?? 0)) {
-          stream.live = true;
-          return;
-        }
-        const rows = await eventsAfter(this.env.DB, merchantId, stream.sentSeq, LOG_PAGE);
-        for (const row of rows) {
-          if (!channel.open) return;
-          stream.sentSeq = row.seq;
-          if (visibleTo(stream.audience, row)) channel.send(sseMessage(row));
-          if (channel.queued >= this.limits.lowWaterBytes && !(await channel.drained())) return;
-        }
-      }
+      await this.replayer.run(merchantId, stream, () => this.liveSeq ?? 0);
     } catch (error) {
       console.error("stream replay failed", merchantId, error);
       this.streams.close(stream, "replay_failed"); // the client reconnects with its Last-Event-ID

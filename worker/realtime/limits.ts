@@ -11,6 +11,7 @@ interface LimitVars {
   SSE_MAX_STREAMS_PER_SESSION?: string;
   SSE_MAX_STREAMS_PER_KEY?: string;
   SSE_MAX_BACKLOG_BYTES?: string;
+  SSE_REPLAY_BYTES_PER_SECOND?: string;
 }
 
 export interface StreamLimits {
@@ -24,6 +25,8 @@ export interface StreamLimits {
   maxBacklogBytes: number;
   /** Replay sends its next events only when the backlog is below this. */
   lowWaterBytes: number;
+  /** What all of a hub's replays may send together, so that live delivery keeps the hub's thread. */
+  replayBytesPerSecond: number;
 }
 
 /** Events read from the log per query, by live fan-out and by each replay. */
@@ -47,5 +50,6 @@ export function streamLimits(env: Env): StreamLimits {
     maxStreamsPerKey: positiveInt(vars.SSE_MAX_STREAMS_PER_KEY, 20),
     maxBacklogBytes,
     lowWaterBytes: Math.min(64 * 1024, Math.max(1, Math.floor(maxBacklogBytes / 4))),
+    replayBytesPerSecond: positiveInt(vars.SSE_REPLAY_BYTES_PER_SECOND, 2 * 1024 * 1024),
   };
 }

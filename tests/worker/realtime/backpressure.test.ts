@@ -94,6 +94,25 @@ describe("long replays", () => {
       await replay.close();
     }
   });
+
+  it("should give every stream the same events in order, with no gap, when several streams replay the same stretch of a long log at once", async () => {
+    const merchant = await createMerchant();
+    await createCustomer(merchant.key);
+    const start = await lastEventId(merchant.key);
+    await seedEvents(merchant.id, 1500, { dataBytes: 200 });
+    await settleHub(merchant.id);
+    const all = await eventLog(merchant.key, start);
+    const streams = await Promise.all([0, 1, 2, 3].map(() => mustOpenStream(merchant.key, "/v1/events/stream", { "last-event-id": start! })));
+    try {
+      for (const stream of streams) {
+        expect(await stream.untilEvents(all.length, 20_000)).toBe(true);
+        await stream.drain(100);
+        expect(stream.events.map((message) => message.id)).toEqual(all.map((event) => event.id));
+      }
+    } finally {
+      for (const stream of streams) await stream.close();
+    }
+  });
 });
 
 describe("clients that go away", () => {
