@@ -126,7 +126,13 @@ export class SseChannel {
     const chunk = concat(this.chunks, this.queuedBytes);
     this.takenBytes += this.queuedBytes;
     this.dropQueue();
-    this.controller.enqueue(chunk);
+    try {
+      this.controller.enqueue(chunk);
+    } catch {
+      // The body is gone without our cancel having run: never let one stream break a fan-out.
+      this.abandon();
+      return;
+    }
     this.settleDrainWaiters(true);
     if (this.state === "ending") this.closeBody();
   }

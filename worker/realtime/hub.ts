@@ -15,7 +15,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { EventRow } from "../events/log";
 import { enqueueWebhookDeliveries } from "../webhooks/fan-out";
-import { LOG_PAGE, streamLimits } from "./limits";
+import { LOG_PAGE, REPLAY_PAGE, streamLimits } from "./limits";
 import { Replayer } from "./replay";
 import { endedSessions, eventsAfter, headSeq, invoiceChangedSince, revokedKeyIds } from "./queries";
 import { sseComment, sseOpening } from "./sse";
@@ -28,7 +28,7 @@ const RETRY_MS = 3000;
 export class MerchantHub extends DurableObject<Env> {
   private readonly limits = streamLimits(this.env);
   private readonly streams = new StreamRegistry(this.limits);
-  private readonly replayer = new Replayer(this.env.DB, { pageSize: LOG_PAGE, lowWaterBytes: this.limits.lowWaterBytes, bytesPerSecond: this.limits.replayBytesPerSecond });
+  private readonly replayer = new Replayer(this.env.DB, { pageSize: REPLAY_PAGE, lowWaterBytes: this.limits.lowWaterBytes, eventsPerSecond: this.limits.replayEventsPerSecond });
   private readonly waiters = new Map<string, Set<() => void>>();
   private merchantId: string | null = null;
   /** The highest event seq the live pump has fanned out. */

@@ -11,7 +11,7 @@ interface LimitVars {
   SSE_MAX_STREAMS_PER_SESSION?: string;
   SSE_MAX_STREAMS_PER_KEY?: string;
   SSE_MAX_BACKLOG_BYTES?: string;
-  SSE_REPLAY_BYTES_PER_SECOND?: string;
+  SSE_REPLAY_EVENTS_PER_SECOND?: string;
 }
 
 export interface StreamLimits {
@@ -25,12 +25,14 @@ export interface StreamLimits {
   maxBacklogBytes: number;
   /** Replay sends its next events only when the backlog is below this. */
   lowWaterBytes: number;
-  /** What all of a hub's replays may send together, so that live delivery keeps the hub's thread. */
-  replayBytesPerSecond: number;
+  /** Events all of a hub's replays may get through together per second, so that live delivery keeps the hub. */
+  replayEventsPerSecond: number;
 }
 
-/** Events read from the log per query, by live fan-out and by each replay. */
+/** Events read from the log per query by the live pump. */
 export const LOG_PAGE = 500;
+/** Events read per query by replays: small, so that no write waits long behind one. */
+export const REPLAY_PAGE = 200;
 /** Seconds a client refused for too many streams is asked to wait. */
 export const STREAMS_RETRY_AFTER_SECONDS = 5;
 
@@ -50,6 +52,6 @@ export function streamLimits(env: Env): StreamLimits {
     maxStreamsPerKey: positiveInt(vars.SSE_MAX_STREAMS_PER_KEY, 20),
     maxBacklogBytes,
     lowWaterBytes: Math.min(64 * 1024, Math.max(1, Math.floor(maxBacklogBytes / 4))),
-    replayBytesPerSecond: positiveInt(vars.SSE_REPLAY_BYTES_PER_SECOND, 2 * 1024 * 1024),
+    replayEventsPerSecond: positiveInt(vars.SSE_REPLAY_EVENTS_PER_SECOND, 4000),
   };
 }

@@ -3,8 +3,9 @@
  * the log at a time, at its reader's pace, then handing it to the live fan-out.
  *
  * Replays share the hub's one thread (and D1) with live delivery, so they are kept from crowding
- * it: all the hub's replays together send at most a budget of bytes per second; at most two replay
- * reads are in flight at once (the live pump's read never queues behind a crowd of them); and
+ * it: all the hub's replays together get through at most a budget of events per second (read and
+ * sent, or read and passed over by a client's stream); one replay read at most is in flight, of a
+ * small page (the merchant's writes and the live pump's read never queue behind a crowd of them); and
  * streams replaying the same stretch of the log (clients reconnecting from the same point after an
  * outage, say) share one read and one encoding of each message. Only full pages are kept: events
  * commit in seq order, so a full page after a cursor can never change.
@@ -15,10 +16,10 @@ import { eventsAfter } from "./queries";
 import { sseMessage } from "./sse";
 import type { Stream } from "./streams";
 
-const READS_IN_FLIGHT = 2;
+const READS_IN_FLIGHT = 1;
 const KEPT_PAGES = 4;
-/** Replay takes from the byte budget in steps of this size. */
-const BUDGET_STEP = 64 * 1024;
+/** Replay takes from the budget in steps of this many events. */
+const BUDGET_STEP = 50;
 
 /** One event of a page, with its SSE message encoded on first use. */
 interface PageEntry {
@@ -30,8 +31,8 @@ export interface ReplayOptions {
   pageSize: number;
   /** Replay sends more to a stream only while its unread backlog is below this. */
   lowWaterBytes: number;
-  /** Bytes per second all the hub's replays may send together. */
-  bytesPerSecond: number;
+  /** Events per second all the hub's replays may get through together. */
+  eventsPerSecond: number;
 }
 
 export class Replayer {
@@ -64,11 +65,8 @@ export class Replayer {
       for (const { row, message } of await this.page(merchantId, stream.sentSeq)) {
         if (!channel.open) return;
         stream.sentSeq = row.seq;
-        if (!visibleTo(stream.audience, row)) continue;
-        const bytes = message();
-        channel.send(bytes);
-        unpaid += bytes.byteLength;
-        if (unpaid >= BUDGET_STEP) {
+        if (visibleTo(stream.audience, row)) channel.send(message());
+        if (++unpaid >= BUDGET_STEP) {
           await this.spend(unpaid);
           unpaid = 0;
         }
@@ -77,11 +75,11 @@ export class Replayer {
     }
   }
 
-  /** Waits until the hub's replays may send `bytes` more. */
-  private async spend(bytes: number): Promise<void> {
+  /** Waits until the hub's replays may get through `events` more. */
+  private async spend(events: number): Promise<void> {
     const now = Date.now();
     const start = Math.max(now, this.budgetFreeAt);
-    this.budgetFreeAt = start + (bytes * 1000) / this.options.bytesPerSecond;
+    this.budgetFreeAt = start + (events * 1000) / this.options.eventsPerSecond;
     if (start > now) await new Promise((resolve) => setTimeout(resolve, start - now));
   }
 
