@@ -52,6 +52,10 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   reminder_daily_cap_reached: 429,
   invoice_reminder_limit_reached: 429,
+  /** An SSE resume too far behind the head of the log: page GET /v1/events, then reconnect. */
+  stream_resume_too_old: 410,
+  /** The session or key already holds as many open SSE streams as it may. */
+  too_many_streams: 429,
   internal_error: 500,
   service_misconfigured: 503,
 } as const;

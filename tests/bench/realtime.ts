@@ -5,56 +5,10 @@
  * reference). One local server, one run; compare the two phases' ratios, not absolute times.
  */
 import { startBenchServer, quantile } from "./server";
+import { openLiveStream as openStream, waitUntil } from "./sse-clients";
 
 const PORT = Number(process.env.BENCH_PORT ?? 8798);
 const PAYMENTS = Number(process.env.BENCH_EVENTS ?? 200);
-
-interface SseClient {
-  arrivals: Map<string, number>;
-  close(): void;
-  ready: Promise<void>;
-}
-
-/** A minimal SSE reader: records when each payment's `payment.succeeded` message arrives. */
-function openStream(base: string, key: string): SseClient {
-  const controller = new AbortController();
-  const arrivals = new Map<string, number>();
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  void (async () => {
-    const response = await fetch(`${base}/v1/events/stream`, { headers: { authorization: `Bearer ${key}` }, signal: controller.signal });
-    if (!response.ok || !response.body) throw new Error(`stream: ${response.status}`);
-    const decoder = new TextDecoder();
-    let buffer = "";
-    try {
-      for await (const chunk of response.body) {
-        const now = performance.now();
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf("\n\n")) >= 0) {
-          const message = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (message.includes(": connected")) markReady();
-          if (!message.includes("event: payment.succeeded")) continue;
-          const data = message.split("\n").find((line) => line.startsWith("data: "));
-          const payment = data ? (JSON.parse(data.slice(6)) as { payment: string }).payment : null;
-          if (payment) arrivals.set(payment, now);
-        }
-      }
-    } catch {
-      // aborted at the end
-    }
-  })();
-  return { arrivals, close: () => controller.abort(), ready };
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting for SSE messages");
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-}
 
 async function main(): Promise<void> {
   const server = await startBenchServer(PORT);

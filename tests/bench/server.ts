@@ -18,6 +18,8 @@ export interface BenchServer {
   base: string;
   keys: MerchantKeys;
   target: D1Target;
+  /** The wrangler process; the local runtime (workerd) runs as its descendants. */
+  pid: number;
   stop(): void;
 }
 
@@ -54,6 +56,10 @@ export interface ServerOptions {
   merchantId?: string;
   /** Writes to the database before the server starts. */
   beforeStart?: (keys: MerchantKeys, target: D1Target) => void;
+  /** Extra Worker variables (`--var NAME:value`), e.g. a limit raised for a benchmark. */
+  vars?: Record<string, string>;
+  /** Where wrangler's DevTools inspector listens (to read the Worker's JS heap). */
+  inspectorPort?: number;
 }
 
 /** A TCP port nobody listens on now, chosen by the system. */
@@ -95,7 +101,7 @@ export async function startBenchServer(port: number, options: ServerOptions = {}
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(
     "wrangler",
-    ["dev", "-c", config, "--ip", "127.0.0.1", "--port", String(port), "--persist-to", join(benchDir, "state"), "--log-level", "warn", "--var", "ENVIRONMENT:development", "--var", `PUBLIC_URL:${base}`],
+    ["dev", "-c", config, "--ip", "127.0.0.1", "--port", String(port), "--persist-to", join(benchDir, "state"), "--log-level", "warn", "--var", "ENVIRONMENT:development", "--var", `PUBLIC_URL:${base}`, ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]), ...(options.inspectorPort ? ["--inspector-port", String(options.inspectorPort)] : [])],
     {
       stdio: ["ignore", "ignore", "inherit"],
       env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", XDG_CONFIG_HOME: join(benchDir, "config") },
@@ -103,7 +109,7 @@ export async function startBenchServer(port: number, options: ServerOptions = {}
     },
   );
   await waitForHealth(base, child);
-  return { base, keys, target, stop: () => child.kill("SIGINT") };
+  return { base, keys, target, pid: child.pid ?? 0, stop: () => child.kill("SIGINT") };
 }
 
 /** The value at quantile q (0..1) of sorted numbers. */

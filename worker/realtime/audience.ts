@@ -25,3 +25,13 @@ export function viewFor(audience: StreamAudience, row: EventRow): EventRow {
   for (const field of hidden) delete data[field];
   return { ...row, data: JSON.stringify(data) };
 }
+
+/**
+ * An event's SSE message for an audience, encoded at most once per view (the merchant's, a
+ * customer's) however many streams share it.
+ */
+export function messageCache(row: EventRow, encode: (row: EventRow) => Uint8Array): (audience: StreamAudience) => Uint8Array {
+  let merchant: Uint8Array | null = null;
+  let customer: Uint8Array | null = null;
+  return (audience) => (audience.kind === "customer" ? (customer ??= encode(viewFor(audience, row))) : (merchant ??= encode(row)));
+}

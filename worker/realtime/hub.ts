@@ -4,80 +4,66 @@
  * out to every connected SSE stream, wakes long-polls waiting on an invoice, and hands webhook
  * deliveries to the queue.
  *
- * Replay and live share one path: a stream is just a cursor (`sentSeq`). Opening a stream with
- * `Last-Event-ID` sets its cursor and pumps; the pump sends every event after each stream's
- * cursor, so the replayed part and the live part can have neither a gap nor a duplicate.
+ * A stream is a cursor in the log (`sentSeq`) and a channel (its bytes, ./channel.ts). Live streams
+ * get each new event from the one live pump, which never waits for any of them: a live stream whose
+ * unread backlog passes the bound is closed `too_slow`. A stream that resumes from further back
+ * replays on its own (./replay.ts), a page of the log at a time, sending more only as its reader
+ * takes it and within the hub's replay budget, and joins the live streams when its cursor reaches
+ * the pump's. Both paths skip what a stream's cursor has passed, so replay and live can have neither
+ * a gap nor a duplicate.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { ChainCheckpoint } from "../events/chain";
 import type { EventRow } from "../events/log";
 import { enqueueWebhookDeliveries } from "../webhooks/fan-out";
-import { sseComment, sseControl, sseMessage, sseOpening, SSE_HEADERS } from "./sse";
-import { viewFor, visibleTo, type StreamAudience } from "./audience";
+import { LOG_PAGE, REPLAY_PAGE, streamLimits } from "./limits";
+import { Replayer } from "./replay";
+import { endedSessions, eventsAfter, headSeq, invoiceChangedSince, revokedKeyIds } from "./queries";
+import { sseComment, sseOpening } from "./sse";
+import { StreamRegistry, type OpenedStream, type OpenStreamOptions, type Stream, type StreamRefusal, type StreamStats } from "./streams";
 
-const PAGE = 500;
+export type { OpenedStream, OpenStreamOptions, StreamRefusal, StreamStats } from "./streams";
+
 const RETRY_MS = 3000;
 
-interface Stream {
-  writer: WritableStreamDefaultWriter<Uint8Array>;
-  sentSeq: number;
-  audience: StreamAudience;
-  /** Client sessions end at their expiry. */
-  expiresAt: string | null;
-  /** Client-session streams also end when the session row says so (expiry moved, revoked). */
-  sessionHash: string | null;
-  /** Secret-key streams end when their key is revoked. */
-  keyId: string | null;
-}
-
-export interface OpenStreamOptions {
-  merchantId: string;
-  audience: StreamAudience;
-  afterSeq: number | null;
-  expiresAt: string | null;
-  sessionHash: string | null;
-  keyId: string | null;
-}
-
 export class MerchantHub extends DurableObject<Env> {
-  private readonly streams = new Set<Stream>();
+  private readonly limits = streamLimits(this.env);
+  private readonly streams = new StreamRegistry(this.limits);
+  private readonly replayer = new Replayer(this.env.DB, { pageSize: REPLAY_PAGE, lowWaterBytes: this.limits.lowWaterBytes, eventsPerSecond: this.limits.replayEventsPerSecond });
   private readonly waiters = new Map<string, Set<() => void>>();
   private merchantId: string | null = null;
-  /** The highest event seq the pump has read. */
+  /** The highest event seq the live pump has fanned out. */
   private liveSeq: number | null = null;
   private pumping: Promise<void> | null = null;
   private dirty = false;
 
-  private keepAliveMs(): number {
-    return Math.max(200, Number(this.env.SSE_KEEPALIVE_SECONDS || "15") * 1000);
-  }
-
   private async currentSeq(merchantId: string): Promise<number> {
     this.merchantId = merchantId;
     if (this.liveSeq === null) {
-      const row = await this.env.DB.prepare("SELECT max(seq) AS seq FROM events WHERE merchant_id = ?").bind(merchantId).first<{ seq: number | null }>();
-      this.liveSeq ??= row?.seq ?? 0;
+      const head = await headSeq(this.env.DB, merchantId);
+      this.liveSeq ??= head;
     }
     return this.liveSeq;
   }
 
-  /** Opens an SSE stream: replays what follows `afterSeq` (or starts live), then stays live. */
-  async openStream(options: OpenStreamOptions): Promise<Response> {
+  /** Opens an SSE stream: replays what follows `afterSeq` (or starts live), then stays live; or refuses past the caps. */
+  async openStream(options: OpenStreamOptions): Promise<OpenedStream | StreamRefusal> {
     const live = await this.currentSeq(options.merchantId);
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-    const stream: Stream = {
-      writer: writable.getWriter(),
-      sentSeq: options.afterSeq ?? live,
-      audience: options.audience,
-      expiresAt: options.expiresAt,
-      sessionHash: options.sessionHash,
-      keyId: options.keyId,
-    };
-    this.streams.add(stream);
-    this.write(stream, sseOpening(RETRY_MS));
+    const refusal = this.streams.refusal(options);
+    if (refusal !== null) return refusal;
+    const stream = this.streams.add(options, options.afterSeq ?? live);
+    stream.channel.send(sseOpening(RETRY_MS));
     await this.ensureAlarm();
-    if (stream.sentSeq < live) void this.pump();
-    return new Response(readable, { headers: SSE_HEADERS });
+    void this.replay(options.merchantId, stream); // joins the live streams at once when there is nothing to replay
+    return { streamId: stream.id, body: stream.channel.readable };
+  }
+
+  /**
+   * The Worker saw the stream's client leave. Across the RPC hop an idle body's cancel would reach
+   * the hub only at its next write (a keep-alive), so the Worker says so at once.
+   */
+  async forgetStream(streamId: string): Promise<void> {
+    this.streams.get(streamId)?.channel.abandon();
   }
 
   /** Called by the Worker after a batch that appended events. */
@@ -108,10 +94,8 @@ export class MerchantHub extends DurableObject<Env> {
       const wake = () => finish(true);
       const timer = setTimeout(() => finish(false), timeoutMs);
       waiters.add(wake);
-      void this.env.DB.prepare("SELECT 1 FROM events WHERE invoice_id = ? AND seq > ? LIMIT 1")
-        .bind(invoiceId, sinceSeq)
-        .first()
-        .then((row) => row !== null && finish(true))
+      void invoiceChangedSince(this.env.DB, invoiceId, sinceSeq)
+        .then((changed) => changed && finish(true))
         .catch(() => undefined);
     });
   }
@@ -119,9 +103,9 @@ export class MerchantHub extends DurableObject<Env> {
   /** Closes every stream opened with a key (after it was revoked). */
   async closeKeyStreams(keyId: string): Promise<number> {
     let closed = 0;
-    for (const stream of this.streams) {
+    for (const stream of this.streams.all()) {
       if (stream.keyId === keyId) {
-        this.close(stream, "key_revoked");
+        this.streams.close(stream, "key_revoked");
         closed += 1;
       }
     }
@@ -144,65 +128,43 @@ export class MerchantHub extends DurableObject<Env> {
     return offered;
   }
 
+  /** How many streams are open, how many still replay, and the bytes waiting for their readers. */
+  async streamStats(): Promise<StreamStats> {
+    return this.streams.stats();
+  }
+
   override async alarm(): Promise<void> {
     const now = new Date().toISOString();
-    const keyIds = [...new Set([...this.streams].map((stream) => stream.keyId).filter((id): id is string => id !== null))];
-    const revoked = new Set<string>();
-    if (keyIds.length > 0) {
-      const { results } = await this.env.DB.prepare(
-        "SELECT id FROM api_keys WHERE id IN (SELECT value FROM json_each(?)) AND revoked_at IS NOT NULL",
-      )
-        .bind(JSON.stringify(keyIds))
-        .all<{ id: string }>();
-      for (const row of results) revoked.add(row.id);
-    }
-    const endedSessions = await this.endedSessions(now);
-    for (const stream of this.streams) {
-      const sessionEnd = stream.sessionHash === null ? undefined : endedSessions.get(stream.sessionHash);
-      if (stream.expiresAt !== null && stream.expiresAt <= now) this.close(stream, "session_expired");
-      else if (sessionEnd !== undefined) this.close(stream, sessionEnd);
-      else if (stream.keyId !== null && revoked.has(stream.keyId)) this.close(stream, "key_revoked");
-      else this.write(stream, sseComment("keep-alive"));
+    const keyIds = [...new Set(this.streams.all().map((stream) => stream.keyId).filter((id): id is string => id !== null))];
+    const revoked = await revokedKeyIds(this.env.DB, keyIds);
+    const hashes = [...new Set(this.streams.all().map((stream) => stream.sessionHash).filter((hash): hash is string => hash !== null))];
+    const ended = await endedSessions(this.env.DB, hashes, now);
+    for (const stream of this.streams.all()) {
+      const sessionEnd = stream.sessionHash === null ? undefined : ended.get(stream.sessionHash);
+      if (stream.expiresAt !== null && stream.expiresAt <= now) this.streams.close(stream, "session_expired");
+      else if (sessionEnd !== undefined) this.streams.close(stream, sessionEnd);
+      else if (stream.keyId !== null && revoked.has(stream.keyId)) this.streams.close(stream, "key_revoked");
+      // A reader that took nothing for a whole period while bytes waited (a stalled replay, say).
+      else if (stream.channel.stalled()) this.streams.close(stream, "too_slow", true);
+      else stream.channel.send(sseComment("keep-alive"));
     }
     if (this.merchantId !== null) void this.pump(); // also catches a lost notify
     await this.ensureAlarm();
   }
 
-  /** The sessions of open streams that ended since they opened, as the session row says now (a missing row was purged after expiry). */
-  private async endedSessions(now: string): Promise<Map<string, "session_expired" | "session_revoked">> {
-    const ended = new Map<string, "session_expired" | "session_revoked">();
-    const hashes = [...new Set([...this.streams].map((stream) => stream.sessionHash).filter((hash): hash is string => hash !== null))];
-    if (hashes.length === 0) return ended;
-    const { results } = await this.env.DB.prepare(
-      "SELECT token_hash, expires_at, revoked_at FROM client_sessions WHERE token_hash IN (SELECT value FROM json_each(?))",
-    )
-      .bind(JSON.stringify(hashes))
-      .all<{ token_hash: string; expires_at: string; revoked_at: string | null }>();
-    const rows = new Map(results.map((row) => [row.token_hash, row]));
-    for (const hash of hashes) {
-      const row = rows.get(hash);
-      if (row?.revoked_at) ended.set(hash, "session_revoked");
-      else if (row === undefined || row.expires_at <= now) ended.set(hash, "session_expired");
-    }
-    return ended;
-  }
-
   private async ensureAlarm(): Promise<void> {
     if (this.streams.size === 0) return;
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + this.keepAliveMs());
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + this.limits.keepAliveMs);
   }
 
-  private write(stream: Stream, bytes: Uint8Array): void {
-    // Not awaited: one slow client must not hold the others. A failed write means the client left.
-    stream.writer.write(bytes).catch(() => this.streams.delete(stream));
-  }
-
-  private close(stream: Stream, reason: string): void {
-    this.streams.delete(stream);
-    stream.writer
-      .write(sseControl("close", { reason }))
-      .then(() => stream.writer.close())
-      .catch(() => undefined);
+  /** Replays the stream up to the live pump's cursor, then it is live (./replay.ts). */
+  private async replay(merchantId: string, stream: Stream): Promise<void> {
+    try {
+      await this.replayer.run(merchantId, stream, () => this.liveSeq ?? 0);
+    } catch (error) {
+      console.error("stream replay failed", merchantId, error);
+      this.streams.close(stream, "replay_failed"); // the client reconnects with its Last-Event-ID
+    }
   }
 
   /** Reads new events in order and delivers them; concurrent calls coalesce into one more round. */
@@ -227,26 +189,19 @@ export class MerchantHub extends DurableObject<Env> {
   private async pumpOnce(): Promise<void> {
     const merchantId = this.merchantId;
     if (merchantId === null) return;
-    const from = Math.min(this.liveSeq ?? 0, ...[...this.streams].map((stream) => stream.sentSeq));
-    const { results } = await this.env.DB.prepare("SELECT * FROM events WHERE merchant_id = ? AND seq > ? ORDER BY seq LIMIT ?")
-      .bind(merchantId, from, PAGE)
-      .all<EventRow>();
-    // A stream opened (resuming further back) while the query ran is not covered by these rows:
-    // serving it now would skip its replay. It waits for the next round, which reads from its cursor.
-    const behind = new Set([...this.streams].filter((stream) => stream.sentSeq < from));
-    if (behind.size > 0) this.dirty = true;
-    for (const row of results) {
-      for (const stream of this.streams) {
-        if (behind.has(stream) || row.seq <= stream.sentSeq) continue;
-        stream.sentSeq = row.seq;
-        if (visibleTo(stream.audience, row)) this.write(stream, sseMessage(viewFor(stream.audience, row)));
-      }
-      if (row.seq > (this.liveSeq ?? 0)) {
-        this.liveSeq = row.seq;
-        if (row.invoice_id !== null) for (const wake of [...(this.waiters.get(row.invoice_id) ?? [])]) wake();
-      }
-    }
-    if (results.length === PAGE) this.dirty = true;
+    const rows = await eventsAfter(this.env.DB, merchantId, this.liveSeq ?? 0, LOG_PAGE);
+    this.fanOut(rows);
+    if (rows.length === LOG_PAGE) this.dirty = true;
     await enqueueWebhookDeliveries(this.env, this.ctx.storage, merchantId);
+  }
+
+  /** Hands a page of new events to the live streams, then moves the pump's cursor and wakes long-polls. */
+  private fanOut(rows: readonly EventRow[]): void {
+    this.streams.fanOut(rows);
+    for (const row of rows) {
+      if (row.seq <= (this.liveSeq ?? 0)) continue;
+      this.liveSeq = row.seq;
+      if (row.invoice_id !== null) for (const wake of [...(this.waiters.get(row.invoice_id) ?? [])]) wake();
+    }
   }
 }

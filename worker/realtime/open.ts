@@ -3,11 +3,77 @@
  * an invoice's next event (long-poll). Telling the hub that events were committed is not here: that
  * is `publish` (events/publish.ts), the only notifier.
  */
+import { ApiError } from "../errors";
 import type { OpenStreamOptions } from "./hub";
+import { streamLimits, STREAMS_RETRY_AFTER_SECONDS } from "./limits";
+import { hasMoreEventsAfter } from "./queries";
+import { SSE_HEADERS } from "./sse";
 
-/** Opens an SSE stream on the merchant's hub (replay from `afterSeq`, then live). */
-export async function openEventStream(env: Env, options: OpenStreamOptions): Promise<Response> {
-  return (await env.HUB.getByName(options.merchantId).openStream(options)) as unknown as Response;
+/** The resume cursor as the client sent it, to name it in a refusal. */
+export interface ResumeCursor {
+  eventId: string;
+  param: "Last-Event-ID" | "after";
+}
+
+export interface OpenStreamContext {
+  resume?: ResumeCursor | undefined;
+  /** Keeps the "client left" message to the hub alive after the response was cancelled. */
+  background?: { waitUntil(promise: Promise<unknown>): void } | undefined;
+}
+
+/**
+ * Opens an SSE stream on the merchant's hub (replay from `afterSeq`, then live). Refuses a resume
+ * too far behind the head of the log (410: the feed pages it far better than a stream replays it)
+ * and a session or key that already holds its most streams (429).
+ */
+export async function openEventStream(env: Env, options: OpenStreamOptions, context: OpenStreamContext = {}): Promise<Response> {
+  const { resume, background } = context;
+  const { resumeMaxEvents } = streamLimits(env);
+  if (options.afterSeq !== null && (await hasMoreEventsAfter(env.DB, options.merchantId, options.afterSeq, resumeMaxEvents))) {
+    const cursor = resume?.eventId ?? "<your last event id>";
+    throw new ApiError(
+      "stream_resume_too_old",
+      `${cursor} is more than ${resumeMaxEvents} events behind the latest event, too far back for a stream to resume. ` +
+        `Read the missed events with GET /v1/events?after=${cursor} (then ?after= each page's \`next\` while has_more is true), ` +
+        "then reconnect with Last-Event-ID set to the last event id you read.",
+      resume?.param ?? "Last-Event-ID",
+    );
+  }
+  const hub = env.HUB.getByName(options.merchantId);
+  const opened = await hub.openStream(options);
+  if ("refused" in opened) {
+    const holder = opened.holder === "session" ? "client session" : "key";
+    throw new ApiError("too_many_streams", `This ${holder} already holds ${opened.limit} open streams, as many as it may: close one before opening another.`, undefined, {
+      "retry-after": String(STREAMS_RETRY_AFTER_SECONDS),
+    });
+  }
+  const body = forwardUntilCancelled(opened.body, () => {
+    const forgetting = hub.forgetStream(opened.streamId).catch(() => undefined);
+    background?.waitUntil(forgetting);
+  });
+  return new Response(body, { headers: SSE_HEADERS });
+}
+
+/**
+ * The hub's body, passed on chunk by chunk, calling `onCancel` the moment the client goes away.
+ * (Across the RPC hop from the hub, an idle body's cancel reaches the hub only at its next write.)
+ */
+function forwardUntilCancelled(body: ReadableStream<Uint8Array>, onCancel: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { value, done } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel(reason) {
+        onCancel();
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 /** Resolves true as soon as an event of the invoice after `sinceSeq` is committed, false after `timeoutMs`. */

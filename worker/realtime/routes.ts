@@ -8,7 +8,7 @@ import { requireClientSession, requireSecretKey } from "../auth/middleware";
 import { clientCors, requireAllowedOrigin } from "../auth/cors";
 import { seqOfEventId } from "../events/log";
 import { ApiError } from "../errors";
-import { openEventStream } from "./open";
+import { openEventStream, type ResumeCursor } from "./open";
 import { clientSessionSecurity, createRouter, problemResponses, secretKeySecurity } from "../lib/router";
 import type { AppEnv } from "../lib/types";
 import type { Context } from "hono";
@@ -20,15 +20,19 @@ const StreamQuery = z.object({
 const sseResponse = {
   200: { content: { "text/event-stream": { schema: z.string() } }, description: "An SSE stream: `id:` is the event id, `event:` its type, `data:` the event as JSON." },
   ...problemResponses,
+  410: { description: "The resume cursor is too far behind (stream_resume_too_old): page GET /v1/events?after= first, then reconnect." },
+  429: { description: "Rate limited, or too many open streams for this session or key (too_many_streams); see Retry-After." },
 };
 
-/** The seq to resume after, from Last-Event-ID or ?after=, or null to start live. */
-function resumeSeq(c: Context<AppEnv>, after: string | undefined): number | null {
-  const cursor = c.req.header("last-event-id")?.trim() || after;
-  if (cursor === undefined || cursor === "") return null;
-  const seq = seqOfEventId(cursor);
-  if (seq === null) throw new ApiError("parameter_invalid", "Last-Event-ID / after must be an event id (evt_…).", c.req.header("last-event-id") ? "Last-Event-ID" : "after");
-  return seq;
+/** Where to resume, from Last-Event-ID or ?after=, or null to start live. */
+function resumeCursor(c: Context<AppEnv>, after: string | undefined): { seq: number; cursor: ResumeCursor } | null {
+  const header = c.req.header("last-event-id")?.trim();
+  const eventId = header || after;
+  if (eventId === undefined || eventId === "") return null;
+  const param = header ? "Last-Event-ID" : "after";
+  const seq = seqOfEventId(eventId);
+  if (seq === null) throw new ApiError("parameter_invalid", "Last-Event-ID / after must be an event id (evt_…).", param);
+  return { seq, cursor: { eventId, param } };
 }
 
 export const merchantStream = createRouter();
@@ -42,15 +46,15 @@ merchantStream.openapi(
   }),
   async (c) => {
     const caller = c.get("caller");
-    const afterSeq = resumeSeq(c, c.req.valid("query").after);
+    const resume = resumeCursor(c, c.req.valid("query").after);
     return openEventStream(c.env, {
       merchantId: caller.merchantId,
       audience: { kind: "merchant" },
-      afterSeq,
+      afterSeq: resume?.seq ?? null,
       expiresAt: null,
       sessionHash: null,
       keyId: caller.kind === "secret" ? caller.keyId : null,
-    });
+    }, { resume: resume?.cursor, background: c.executionCtx });
   },
 );
 
@@ -67,14 +71,14 @@ clientStream.openapi(
   async (c) => {
     const caller = c.get("caller");
     if (caller.kind !== "client") throw new Error("client route without a client session");
-    const afterSeq = resumeSeq(c, c.req.valid("query").after);
+    const resume = resumeCursor(c, c.req.valid("query").after);
     return openEventStream(c.env, {
       merchantId: caller.merchantId,
       audience: { kind: "customer", customerId: caller.customerId, invoiceId: caller.invoiceId },
-      afterSeq,
+      afterSeq: resume?.seq ?? null,
       expiresAt: caller.expiresAt,
       sessionHash: caller.sessionHash,
       keyId: null,
-    });
+    }, { resume: resume?.cursor, background: c.executionCtx });
   },
 );

@@ -130,7 +130,7 @@ describe("hub bookkeeping", () => {
     const second = await mustOpenStream(merchant.key);
     expect(await hub.streamCount()).toBe(2);
     await first.close();
-    // A hung-up reader is noticed when a write fails: at the next keep-alive at the latest.
+    // A reader that goes away is forgotten at once (the Worker tells the hub; see backpressure.test.ts).
     expect(await poll(() => hub.streamCount(), (count) => count === 1, 5000)).toBe(1);
     await second.close();
     expect(await poll(() => hub.streamCount(), (count) => count === 0, 5000)).toBe(0);

@@ -212,3 +212,19 @@ export async function problemOf(response: Response): Promise<{ status: number; c
   }
   return { status: response.status, code: body?.code, param: body?.param, type: response.headers.get("content-type") };
 }
+
+/**
+ * Appends `count` events to the merchant's log straight in D1, in one statement, without telling
+ * the hub (call `settleHub` for that). Each carries `dataBytes` of filler, to make a log heavy.
+ */
+export async function seedEvents(merchantId: string, count: number, options: { dataBytes?: number; customerId?: string | null } = {}): Promise<void> {
+  await env.DB.prepare(
+    `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+     INSERT INTO events (id_suffix, merchant_id, type, customer_id, data, created_at)
+     SELECT lower(hex(randomblob(13))), ?, 'customer.created', ?, json_object('seeded', i, 'filler', substr(replace(hex(zeroblob(?)), '0', 'x'), 1, ?)),
+            strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+     FROM n`,
+  )
+    .bind(count, merchantId, options.customerId ?? null, options.dataBytes ?? 0, options.dataBytes ?? 0)
+    .run();
+}
