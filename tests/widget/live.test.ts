@@ -188,3 +188,43 @@ describe("an expired session on the stream", () => {
     expect(api.streams[1]!.headers.get("last-event-id")).toBe("evt_000000000007aaaaaaaaaaaaaaaaaaaaaaaaaa");
   });
 });
+
+describe("a stream the server bounds", () => {
+  it("should reconnect from the last event without renewing the session when the stream is closed too_slow", async () => {
+    let renewals = 0;
+    api.routes.set("POST /quittance-session", () => ((renewals += 1), json({ token: "cs_renewed" })));
+    api.invoices = [makeInvoice({ number: "F-SLOW" })];
+    const element = await mountWidget({ "session-url": "https://shop.example.test/quittance-session" });
+    await waitForView(element, "list");
+    await vi.waitFor(() => expect(api.streams).toHaveLength(1));
+    api.streams[0]!.push(sse("evt_000000000009aaaaaaaaaaaaaaaaaaaaaaaaaa", "invoice.viewed"));
+    api.streams[0]!.push('event: close\ndata: {"reason":"too_slow"}\n\n');
+    await vi.waitFor(() => expect(api.streams).toHaveLength(2), { timeout: 5000 });
+    expect(renewals).toBe(0);
+    expect(api.streams[1]!.headers.get("last-event-id")).toBe("evt_000000000009aaaaaaaaaaaaaaaaaaaaaaaaaa");
+  });
+
+  it("should reconnect live and read the invoices again when resuming is refused as too old (410)", async () => {
+    api.invoices = [makeInvoice({ number: "F-OLD" })];
+    const element = await mountWidget();
+    await waitForView(element, "list");
+    await vi.waitFor(() => expect(api.streams).toHaveLength(1));
+    const open = api.routes.get("GET /v1/client/stream")!;
+    let refused = 0;
+    api.routes.set("GET /v1/client/stream", (request) => {
+      if (request.headers.get("last-event-id") && refused === 0) {
+        refused += 1;
+        return problem(410, "stream_resume_too_old", "Page GET /v1/events, then reconnect.");
+      }
+      return open(request);
+    });
+    // An event the widget does not reload for, so that only the resync after the 410 can show the change.
+    api.streams[0]!.push(sse("evt_000000000010aaaaaaaaaaaaaaaaaaaaaaaaaa", "reminder.sent"));
+    api.markPaid(api.invoices[0]!.id);
+    api.streams[0]!.close();
+    await vi.waitFor(() => expect(api.streams).toHaveLength(2), { timeout: 8000 });
+    expect(refused).toBe(1);
+    expect(api.streams[1]!.headers.get("last-event-id")).toBeNull();
+    await vi.waitFor(() => expect(groupsOf(element)).toEqual({ Paid: ["F-OLD"] }), { timeout: 5000 });
+  });
+});

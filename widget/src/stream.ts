@@ -1,6 +1,8 @@
 /**
  * Server-Sent Events over fetch (EventSource cannot send an Authorization header). Reconnects by
- * itself with `Last-Event-ID`, so no event is missed across a drop, backing off up to 30 s.
+ * itself with `Last-Event-ID`, so no event is missed across a drop, backing off up to 30 s. A stream
+ * closed `too_slow` just reconnects; one whose resume is too old (410) reconnects live and reports
+ * `invoice.resync`, so the list is read again instead.
  */
 import type { ClientApi } from "./api";
 
@@ -21,6 +23,11 @@ export function openClientStream(api: ClientApi, onMessage: (message: StreamMess
           signal,
         });
         if (response.status === 401 && !(await api.renew())) return;
+        if (response.status === 410) {
+          lastEventId = null;
+          onMessage({ id: null, event: "invoice.resync", data: "{}" });
+          continue;
+        }
         if (!response.ok || !response.body) throw new Error(`stream ${response.status}`);
         delay = 1000;
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -41,8 +48,8 @@ export function openClientStream(api: ClientApi, onMessage: (message: StreamMess
             }
             if (message.id) lastEventId = message.id;
             if (message.event === "close") {
-              // An expired session ends the stream: renew it (session-url) and carry on from the last event.
-              if (!(await api.renew())) return;
+              // An expired or revoked session ends the stream: renew it (session-url) and carry on from the last event.
+              if (message.data.includes("session_") && !(await api.renew())) return;
               await reader.cancel();
               break;
             }
