@@ -9,7 +9,7 @@ import { clientCors, requireAllowedOrigin } from "../auth/cors";
 import { seqOfEventId } from "../events/log";
 import { ApiError } from "../errors";
 import { openEventStream, type ResumeCursor } from "./open";
-import { clientSessionSecurity, createRouter, problemResponses, secretKeySecurity } from "../lib/router";
+import { clientSessionSecurity, createRouter, problemResponse, problemResponses, secretKeySecurity } from "../lib/router";
 import type { AppEnv } from "../lib/types";
 import type { Context } from "hono";
 
@@ -20,8 +20,10 @@ const StreamQuery = z.object({
 const sseResponse = {
   200: { content: { "text/event-stream": { schema: z.string() } }, description: "An SSE stream: `id:` is the event id, `event:` its type, `data:` the event as JSON." },
   ...problemResponses,
-  410: { description: "The resume cursor is too far behind (stream_resume_too_old): page GET /v1/events?after= first, then reconnect." },
-  429: { description: "Rate limited, or too many open streams for this session or key (too_many_streams); see Retry-After." },
+  410: problemResponse("The resume cursor is too far behind (stream_resume_too_old): page GET /v1/events?after= first, then reconnect."),
+  429: problemResponse("Rate limited, or too many open streams for this session or key (too_many_streams); see Retry-After.", {
+    "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer" } },
+  }),
 };
 
 /** Where to resume, from Last-Event-ID or ?after=, or null to start live. */
