@@ -9,6 +9,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../errors";
+import { concatBytes } from "./bytes";
 import type { AppEnv } from "./types";
 import { paramPath } from "./validation";
 
@@ -34,13 +35,7 @@ async function readAtMost(body: ReadableStream<Uint8Array>, maxBytes: number): P
     }
     chunks.push(value);
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return concatBytes(chunks, size);
 }
 
 /**

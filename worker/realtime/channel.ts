@@ -10,6 +10,7 @@
  * goes away cancels the body: `onGone` runs then, with no write needed to notice.
  */
 import { sseControl } from "./sse";
+import { concatBytes } from "../lib/bytes";
 
 export interface ChannelOptions {
   /** Replay sends more only when the backlog is below this many bytes. */
@@ -123,7 +124,7 @@ export class SseChannel {
 
   private handOver(): void {
     // Always a copy: one encoded message is shared by every stream it goes to.
-    const chunk = concat(this.chunks, this.queuedBytes);
+    const chunk = concatBytes(this.chunks, this.queuedBytes);
     this.takenBytes += this.queuedBytes;
     this.dropQueue();
     try {
@@ -161,14 +162,4 @@ export class SseChannel {
     this.drainWaiters = [];
     for (const resolve of waiters) resolve(open);
   }
-}
-
-function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }

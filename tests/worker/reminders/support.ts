@@ -45,19 +45,8 @@ export async function ofMerchant(merchantId: string, messages: readonly Reminder
   return messages.filter((message) => mine.has(message.reminder));
 }
 
-export interface ReminderRow {
-  id: string;
-  merchant_id: string;
-  invoice_id: string;
-  step: number;
-  send_on: string;
-  status: string;
-  skip_reason: string | null;
-  sent_at: string | null;
-  opened_at: string | null;
-  clicked_at: string | null;
-  viewed_at: string | null;
-}
+export type { ReminderRow } from "../../../worker/reminders/queries";
+import type { ReminderRow } from "../../../worker/reminders/queries";
 
 export async function remindersOf(invoiceId: string): Promise<ReminderRow[]> {
   const { results } = await env.DB.prepare("SELECT * FROM reminders WHERE invoice_id = ? ORDER BY step").bind(invoiceId).all<ReminderRow>();
