@@ -1,4 +1,6 @@
 /** Changing a merchant's settings: each top-level field given replaces the stored one. */
+import { completeAccounting } from "../../shared/schemas/accounting";
+import { isCurrency } from "../../shared/currencies";
 import type { Settings, SettingsUpdateInput } from "../../shared/schemas/settings";
 import { getSettings, mergeSettings, saveSettingsStatements } from "../db/settings";
 import { appendEvent, type LogMoved } from "../events/log";
@@ -28,7 +30,13 @@ export async function updateSettings(
   if (update.numbering !== undefined && update.numbering.format !== current.settings.numbering.format) {
     await refuseRepeatingFormat(db, merchantId, update.numbering.format, now);
   }
-  const next = mergeSettings(current.settings, update);
+  for (const code of Object.keys(update.accounting?.exchange_rates ?? {})) {
+    if (!isCurrency(code) || code === "eur") {
+      throw new ApiError("parameter_invalid", `'${code}' is not a foreign currency Quittance knows (the FEC is kept in euros).`, `accounting.exchange_rates.${code}`);
+    }
+  }
+  const { accounting, ...rest } = update;
+  const next = mergeSettings(current.settings, { ...rest, ...(accounting ? { accounting: completeAccounting(accounting) } : {}) });
   await db.batch([
     ...saveSettingsStatements(db, merchantId, next, now),
     // A new policy applies to the steps not sent yet; sent ones stay as they were.
