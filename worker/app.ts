@@ -28,6 +28,7 @@ import { payRoutes } from "./pay/routes";
 import { reminderRoutes } from "./reminders/routes";
 import { trackingRoutes } from "./reminders/tracking-routes";
 import { agingRoutes } from "./reports/aging-routes";
+import { fecRoutes } from "./exports/fec-routes";
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -77,6 +78,7 @@ app.route("/v1/settings/providers", providerSettings);
 app.route("/v1/settings", settings);
 app.route("/v1/webhook_endpoints", webhooks);
 app.route("/v1/reports", agingRoutes);
+app.route("/v1/exports", fecRoutes);
 app.route("/webhooks", providerWebhooks);
 app.route("/sandbox", sandboxRoutes);
 app.route("/pay", payRoutes);
