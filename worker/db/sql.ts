@@ -8,3 +8,11 @@ import { PAYABLE_STATUSES } from "../../shared/status";
 export function payableSql(column = "status"): string {
   return `${column} IN (${PAYABLE_STATUSES.map((status) => `'${status}'`).join(", ")})`;
 }
+
+/**
+ * `(total - amount_paid - amount_credited)`: what is still to pay on an invoice (see `amountDue`).
+ * @example `SELECT … FROM invoices i WHERE ${amountDueSql("i.")} > 0`
+ */
+export function amountDueSql(prefix = ""): string {
+  return `(${prefix}total - ${prefix}amount_paid - ${prefix}amount_credited)`;
+}

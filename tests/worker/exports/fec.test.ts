@@ -1,17 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { api, createCustomer, createMerchant, databaseFingerprint } from "../helpers";
-import { appendSyntheticCreditNote, issuedInvoice, seedYear, type SeededYear } from "../ledger/scenario";
+import { issuedInvoice, seedYear, type SeededYear } from "../ledger/scenario";
 import { ARTICLE_FIELDS, checkFec } from "./fec-check";
 
-/** The year with a credit note settling what the refund reopened (through the log, until branch credit-notes lands). */
-async function seedYearWithCreditNote(): Promise<SeededYear> {
+/** The year with a credit note (branch credit-notes) settling what the refund reopened. */
+async function seedYearWithCreditNote(): Promise<SeededYear & { creditNote: string }> {
   const year = await seedYear();
-  const invoice = year.invoices.refunded;
-  await appendSyntheticCreditNote(year.merchant.id, { id: invoice.id, number: invoice.number, customer: year.customers.acme }, {
-    invoice_issued_on: "2026-03-01", issued_on: "2026-04-15", subtotal: 8_333, tax: 1_667, total: 10_000,
-    tax_breakdown: [{ tax_rate: 2000, subtotal: 8_333, tax: 1_667 }], applied_to_invoice: 10_000, to_credit: 0, reallocated: [],
-  }, new Date("2026-04-15T08:00:00Z"));
-  return year;
+  const issued = await api(year.merchant.key, "POST", `/v1/invoices/${year.invoices.refunded.id}/credit_notes`, { amount: 10_000, reason: "geste commercial" });
+  if (issued.status !== 201) throw new Error(`credit note: ${issued.text}`);
+  return { ...year, creditNote: issued.body.number as string };
 }
 
 function latin9Decode(bytes: Uint8Array): string {
@@ -47,7 +44,7 @@ describe("GET /v1/exports/fec.txt", () => {
     }
     expect(records.filter((record) => record.CompteNum === "411" && record.PieceRef === year.invoices.open.number).every((record) => record.EcritureLet === "")).toBe(true);
     // The credit note reverses revenue and VAT on the sales journal.
-    expect(records.filter((record) => record.PieceRef === "AV2026-000001").map((record) => [record.CompteNum, record.Debit, record.Credit])).toEqual([
+    expect(records.filter((record) => record.PieceRef === year.creditNote).map((record) => [record.CompteNum, record.Debit, record.Credit])).toEqual([
       ["706", "83,33", "0,00"], ["44571", "16,67", "0,00"], ["411", "0,00", "100,00"],
     ]);
     // The JPY invoice: euros at the book rate, the yen amount and currency kept.
