@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import type { LoggedRequest } from "../../support/fake-paypal";
 import { api, createCustomer, createInvoice, createMerchant } from "../helpers";
-import { booksOf, expectBalancedBooks, invoiceOf as stripeInvoice, paidCard, paymentEvents, requestsOf, stripeWorld } from "../payments/stripe-support";
+import { booksOf, control, expectBalancedBooks, invoiceOf as stripeInvoice, paidCard, paymentEvents, requestsOf, stripeWorld } from "../payments/stripe-support";
 import { creditOf, eventsOf, issue, pay, TWO_RATE_TOTAL, twoRateInvoice, world } from "./support";
 
 describe("a credit note with refund: true", () => {
@@ -92,5 +92,20 @@ describe("a credit note with refund: true", () => {
     expect(payment).toMatchObject({ status: "partially_refunded", amount_refunded: 3_000, amount_unallocated: 0 });
     expect(logged.requests[0]!.headers["paypal-request-id"]).toBe(payment.refunds[0].id);
     expect((await api(merchant.key, "GET", `/v1/customers/${customer}`)).body.credit_balances).toEqual([]);
+  });
+
+  it("should still issue the credit note and keep the amount as the customer's credit when Stripe refuses the refund", async () => {
+    const w = await stripeWorld();
+    const invoice = await stripeInvoice(w, 10_000);
+    const { intent } = await paidCard(w, [invoice.id]);
+    // The payer's bank disputed the charge at Stripe (its webhook not delivered yet): Stripe refuses any refund.
+    await control(`payment_intents/${intent}/dispute`);
+    const note = await api(w.merchant.key, "POST", `/v1/invoices/${invoice.id}/credit_notes`, { amount: 2_000, reason: "Geste", refund: true });
+    expect(note.status, note.text).toBe(201);
+    expect(note.body).toMatchObject({ total: 2_000, to_credit: 2_000, refunded: 0 });
+    expect(note.body.refund_error).toMatch(/refused the refund/);
+    expect((await api(w.merchant.key, "GET", `/v1/customers/${w.customer}`)).body.credit_balances).toEqual([{ currency: "eur", amount: 2_000 }]);
+    expect((await api(w.merchant.key, "GET", `/v1/credit_notes/${note.body.id}`)).body.refund_error).toBeUndefined();
+    expectBalancedBooks(await booksOf(w.merchant.id));
   });
 });
