@@ -180,6 +180,38 @@ describe("detail", () => {
   });
 });
 
+describe("detail with credit notes", () => {
+  it("should list the invoice's credit notes (number, date, amount) and what they took off when it has some", async () => {
+    const invoice = makeInvoice({
+      total: 12_000,
+      status: "partially_paid",
+      amount_paid: 2_000,
+      amount_credited: 3_000,
+      amount_due: 7_000,
+      credit_notes: [{ id: "cn_00000000000000000000000001", number: "AV2026-000001", issued_on: "2026-02-12", total: 3_000 }],
+    });
+    api.invoices = [invoice];
+    const element = await mountWidget();
+    await waitForView(element, "list");
+    button(element, "Details").click();
+    await waitForView(element, "detail");
+    const totals = [...part(element, "totals")!.children].map((node) => text(node));
+    expect(totals.slice(6)).toEqual(["Already paid", "€20.00", "Credit notes", "€30.00", "Amount due", "€70.00"]);
+    const notes = [...part(element, "credit-notes")!.querySelectorAll("li")].map((row) => [...row.children].map((cell) => text(cell)));
+    expect(notes).toEqual([["AV2026-000001", "Feb 12, 2026", "€30.00"]]);
+  });
+
+  it("should show no credit note section when the invoice has none", async () => {
+    api.invoices = [makeInvoice()];
+    const element = await mountWidget();
+    await waitForView(element, "list");
+    button(element, "Details").click();
+    await waitForView(element, "detail");
+    expect(part(element, "credit-notes")).toBeNull();
+    expect(text(part(element, "totals"))).not.toContain("Credit notes");
+  });
+});
+
 describe("paying", () => {
   it("should offer only the merchant's accepted methods when the client goes to pay", async () => {
     api.config.payment_methods = ["sandbox", "paypal"];

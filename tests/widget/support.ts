@@ -22,7 +22,8 @@ export function makeInvoice(overrides: Partial<Invoice> & { total?: number } = {
   const currency = overrides.currency ?? "eur";
   const subtotal = Math.round(total / 1.2);
   const tax = total - subtotal;
-  const amountPaid = overrides.amount_paid ?? (overrides.status === "paid" ? total : 0);
+  const amountCredited = overrides.amount_credited ?? 0;
+  const amountPaid = overrides.amount_paid ?? (overrides.status === "paid" ? total - amountCredited : 0);
   const base: Invoice = {
     id: `inv_${String(serial).padStart(26, "0")}`,
     object: "invoice",
@@ -38,7 +39,9 @@ export function makeInvoice(overrides: Partial<Invoice> & { total?: number } = {
     total,
     tax_breakdown: [{ tax_rate: 2000, taxable_amount: subtotal, tax_amount: tax }],
     amount_paid: amountPaid,
-    amount_due: total - amountPaid,
+    amount_credited: amountCredited,
+    amount_due: total - amountPaid - amountCredited,
+    credit_notes: [],
     due_date: "2026-03-05",
     net_days: 30,
     overdue: false,

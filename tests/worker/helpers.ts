@@ -77,10 +77,10 @@ export async function recordPayment(key: string, allocations: { invoice: string;
 
 /** Every row count that a write could change, to prove a refused request changed nothing. */
 export async function databaseFingerprint(): Promise<string> {
-  const tables = ["merchants", "api_keys", "customers", "invoices", "invoice_lines", "payments", "allocations", "refunds", "events", "settings", "client_sessions", "number_series"];
+  const tables = ["merchants", "api_keys", "customers", "invoices", "invoice_lines", "payments", "allocations", "refunds", "events", "settings", "client_sessions", "number_series", "credit_notes", "credit_note_lines"];
   const results = await env.DB.batch([
     ...tables.map((table) => env.DB.prepare(`SELECT '${table}' AS t, count(*) AS n FROM ${table}`)),
-    env.DB.prepare("SELECT total(version) AS v, total(amount_paid) AS p, group_concat(status) AS s FROM invoices"),
+    env.DB.prepare("SELECT total(version) AS v, total(amount_paid) AS p, total(amount_credited) AS c, group_concat(status) AS s FROM invoices"),
     env.DB.prepare("SELECT total(version) AS v, total(amount_refunded) AS r FROM payments"),
     env.DB.prepare("SELECT total(next_number) AS n FROM number_series"),
     env.DB.prepare("SELECT group_concat(data) AS d FROM settings"),

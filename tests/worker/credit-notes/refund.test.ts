@@ -3,9 +3,11 @@
  * the original payment — through Stripe (the local fake) for a card payment, recorded for an offline
  * one — by the same refund path as POST /v1/payments/:id/refund, each refund naming the credit note.
  */
-import { describe, expect, it } from "vitest";
-import { api } from "../helpers";
-import { booksOf, expectBalancedBooks, invoiceOf as stripeInvoice, paidCard, paymentEvents, requestsOf, stripeWorld } from "../payments/stripe-support";
+import { env } from "cloudflare:workers";
+import { describe, expect, inject, it } from "vitest";
+import type { LoggedRequest } from "../../support/fake-paypal";
+import { api, createCustomer, createInvoice, createMerchant } from "../helpers";
+import { booksOf, control, expectBalancedBooks, invoiceOf as stripeInvoice, paidCard, paymentEvents, requestsOf, stripeWorld } from "../payments/stripe-support";
 import { creditOf, eventsOf, issue, pay, TWO_RATE_TOTAL, twoRateInvoice, world } from "./support";
 
 describe("a credit note with refund: true", () => {
@@ -64,5 +66,46 @@ describe("a credit note with refund: true", () => {
     const nothing = await issue(w, unpaid.id, { amount: 1_000, refund: true });
     expect(nothing.body).toMatchObject({ to_credit: 0, refunded: 0 });
     expect((await eventsOf(w, "payment.refunded")).length).toBe(1);
+  });
+
+  it("should refund a PayPal capture through PayPal's captures/:id/refund when its invoice is credited", async () => {
+    const paypal = `http://127.0.0.1:${inject("fakePayPalPort")}`;
+    const merchant = await createMerchant("Avoirs PayPal SARL");
+    const clientId = `client-${crypto.randomUUID()}`;
+    await api(merchant.key, "PUT", "/v1/settings/providers", { paypal: { client_id: clientId, client_secret: "secret-cn", webhook_id: "WH-CN", environment: "sandbox" } });
+    await api(merchant.key, "PUT", "/v1/settings", { payment_methods: ["paypal"] });
+    const customer = (await createCustomer(merchant.key)).id;
+    const session = (await api(merchant.key, "POST", "/v1/client_sessions", { customer })).body.token;
+    const invoice = await createInvoice(merchant.key, customer);
+    const started = await api(session, "POST", "/v1/client/payments", { invoices: [invoice.id], method: "paypal" });
+    await fetch(`${paypal}/__test/orders/${started.body.action.order_id}/approve`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect((await api(session, "POST", `/v1/client/payments/${started.body.id}/capture`)).status).toBe(200);
+
+    const note = await api(merchant.key, "POST", `/v1/invoices/${invoice.id}/credit_notes`, { amount: 3_000, reason: "Remise", refund: true });
+    expect(note.body).toMatchObject({ to_credit: 3_000, refunded: 3_000 });
+    const capture = (await env.DB.prepare("SELECT charge_ref FROM payments WHERE id = ?").bind(started.body.id).first<{ charge_ref: string }>())!.charge_ref;
+    const path = `/v2/payments/captures/${capture}/refund`;
+    const logged = (await (await fetch(`${paypal}/__test/requests?${new URLSearchParams({ path_prefix: path })}`)).json()) as { requests: LoggedRequest[] };
+    expect(logged.requests).toHaveLength(1);
+    expect(JSON.parse(logged.requests[0]!.body)).toMatchObject({ amount: { currency_code: "EUR", value: "30.00" } });
+    const payment = (await api(merchant.key, "GET", `/v1/payments/${started.body.id}`)).body;
+    expect(payment).toMatchObject({ status: "partially_refunded", amount_refunded: 3_000, amount_unallocated: 0 });
+    expect(logged.requests[0]!.headers["paypal-request-id"]).toBe(payment.refunds[0].id);
+    expect((await api(merchant.key, "GET", `/v1/customers/${customer}`)).body.credit_balances).toEqual([]);
+  });
+
+  it("should still issue the credit note and keep the amount as the customer's credit when Stripe refuses the refund", async () => {
+    const w = await stripeWorld();
+    const invoice = await stripeInvoice(w, 10_000);
+    const { intent } = await paidCard(w, [invoice.id]);
+    // The payer's bank disputed the charge at Stripe (its webhook not delivered yet): Stripe refuses any refund.
+    await control(`payment_intents/${intent}/dispute`);
+    const note = await api(w.merchant.key, "POST", `/v1/invoices/${invoice.id}/credit_notes`, { amount: 2_000, reason: "Geste", refund: true });
+    expect(note.status, note.text).toBe(201);
+    expect(note.body).toMatchObject({ total: 2_000, to_credit: 2_000, refunded: 0 });
+    expect(note.body.refund_error).toMatch(/refused the refund/);
+    expect((await api(w.merchant.key, "GET", `/v1/customers/${w.customer}`)).body.credit_balances).toEqual([{ currency: "eur", amount: 2_000 }]);
+    expect((await api(w.merchant.key, "GET", `/v1/credit_notes/${note.body.id}`)).body.refund_error).toBeUndefined();
+    expectBalancedBooks(await booksOf(w.merchant.id));
   });
 });

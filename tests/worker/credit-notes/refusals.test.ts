@@ -79,16 +79,20 @@ describe("a credit note larger than what remains", () => {
 });
 
 describe("which invoices take a credit note", () => {
-  it("should refuse a draft and a void invoice with 409 invoice_not_creditable", async () => {
+  it("should refuse a draft, a void and an uncollectible invoice with 409 invoice_not_creditable", async () => {
     const w = await world();
     const draft = await createInvoice(w.merchant.key, w.customer, { issue: false });
     const voided = await createInvoice(w.merchant.key, w.customer);
     expect((await api(w.merchant.key, "POST", `/v1/invoices/${voided.id}/void`)).status).toBe(200);
-    for (const invoice of [draft, voided]) {
+    const writtenOff = await createInvoice(w.merchant.key, w.customer);
+    expect((await api(w.merchant.key, "POST", `/v1/invoices/${writtenOff.id}/mark_uncollectible`)).status).toBe(200);
+    const before = await merchantState(w.merchant.id);
+    for (const invoice of [draft, voided, writtenOff]) {
       const refused = await issue(w, invoice.id);
       expect(refused.status).toBe(409);
       expect(refused.body.code).toBe("invoice_not_creditable");
     }
+    expect(await merchantState(w.merchant.id)).toBe(before);
   });
 
   it("should refuse to void an invoice that has a credit note", async () => {
