@@ -27,6 +27,7 @@ import { devRoutes } from "./dev/routes";
 import { payRoutes } from "./pay/routes";
 import { reminderRoutes } from "./reminders/routes";
 import { trackingRoutes } from "./reminders/tracking-routes";
+import { csvExports } from "./exports/csv-routes";
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -75,6 +76,7 @@ app.route("/v1/client", clientPayments);
 app.route("/v1/settings/providers", providerSettings);
 app.route("/v1/settings", settings);
 app.route("/v1/webhook_endpoints", webhooks);
+app.route("/v1/exports", csvExports);
 app.route("/webhooks", providerWebhooks);
 app.route("/sandbox", sandboxRoutes);
 app.route("/pay", payRoutes);
