@@ -28,6 +28,7 @@ import { payRoutes } from "./pay/routes";
 import { reminderRoutes } from "./reminders/routes";
 import { trackingRoutes } from "./reminders/tracking-routes";
 import { csvExports } from "./exports/csv-routes";
+import { collections } from "./reports/collections-routes";
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -77,6 +78,7 @@ app.route("/v1/settings/providers", providerSettings);
 app.route("/v1/settings", settings);
 app.route("/v1/webhook_endpoints", webhooks);
 app.route("/v1/exports", csvExports);
+app.route("/v1/reports", collections);
 app.route("/webhooks", providerWebhooks);
 app.route("/sandbox", sandboxRoutes);
 app.route("/pay", payRoutes);

@@ -6,6 +6,7 @@
  */
 import type { CurrencyCode } from "../../shared/currencies";
 import type { InvoiceStatusValue } from "../../shared/status";
+import { paymentDaySql, RECEIVED_STATUSES_SQL } from "../db/sql";
 import { dayAfter, type DateRange } from "../lib/date-range";
 
 /** Where a page starts: after this (date or timestamp, id). The first page starts after ("", ""). */
@@ -16,8 +17,6 @@ export interface KeysetCursor {
 
 export const FIRST_CURSOR: KeysetCursor = { at: "", id: "" };
 
-/** The day a payment's money came: the day it was received (offline), else the day it was recorded. */
-export const PAYMENT_DAY_SQL = "coalesce(received_on, substr(created_at, 1, 10))";
 
 export interface ExportInvoiceRow {
   id: string;
@@ -95,11 +94,8 @@ export interface ExportAllocationRow {
   amount_refunded: number;
 }
 
-/** Statuses of payments whose money was received (refunded ones included: the refund is a column). */
-export const RECEIVED_STATUSES_SQL = "('succeeded', 'partially_refunded', 'refunded')";
 
-/** The same expression on the alias `p` (the index on the expression serves both spellings). */
-const PAYMENT_DAY_P = "coalesce(p.received_on, substr(p.created_at, 1, 10))";
+const PAYMENT_DAY_P = paymentDaySql("p");
 const PAYMENT_PAGE_WHERE = `p.merchant_id = ? AND ${PAYMENT_DAY_P} BETWEEN ? AND ? AND (${PAYMENT_DAY_P}, p.id) > (?, ?) AND p.status IN ${RECEIVED_STATUSES_SQL}`;
 
 /** Received payments of the range (by the day the money came) after the cursor, with their applied allocations. */
