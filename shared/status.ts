@@ -24,15 +24,31 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
+/** The figures an invoice's amount due is made of (an invoice row, or the API's invoice). */
+export interface InvoiceAmounts {
+  total: number;
+  amount_paid: number;
+  amount_credited: number;
+}
+
 /**
- * The status an issued invoice has for the amount paid so far. Drafts, void and uncollectible
- * invoices keep their status whatever the amounts.
- * @example statusForAmounts("open", 12000, 5000) // "partially_paid"
+ * What is still to pay: the total less what was paid and what credit notes took off.
+ * @example amountDue({ total: 12000, amount_paid: 5000, amount_credited: 2000 }) // 5000
  */
-export function statusForAmounts(current: InvoiceStatusValue, total: number, amountPaid: number): InvoiceStatusValue {
+export function amountDue(invoice: InvoiceAmounts): number {
+  return invoice.total - invoice.amount_paid - invoice.amount_credited;
+}
+
+/**
+ * The status an issued invoice has for the amounts paid and credited so far: settled (`paid`) when
+ * nothing is left to pay — a fully credited unpaid invoice too, as Stripe does. Drafts, void and
+ * uncollectible invoices keep their status whatever the amounts.
+ * @example statusForAmounts("open", { total: 12000, amount_paid: 5000, amount_credited: 0 }) // "partially_paid"
+ */
+export function statusForAmounts(current: InvoiceStatusValue, amounts: InvoiceAmounts): InvoiceStatusValue {
   if (current === "draft" || current === "void" || current === "uncollectible") return current;
-  if (amountPaid >= total) return "paid";
-  return amountPaid > 0 ? "partially_paid" : "open";
+  if (amountDue(amounts) <= 0) return "paid";
+  return amounts.amount_paid > 0 ? "partially_paid" : "open";
 }
 
 /** The statuses in which an invoice can still receive money. */
@@ -45,10 +61,10 @@ export function isPayable(status: InvoiceStatusValue): boolean {
 
 /**
  * Whether an invoice can still be paid: a payable status and something left to pay.
- * @example canBePaid({ status: "partially_paid", total: 1000, amountPaid: 400 }) // true
+ * @example canBePaid({ status: "partially_paid", total: 1000, amount_paid: 400, amount_credited: 0 }) // true
  */
-export function canBePaid(invoice: { status: InvoiceStatusValue; total: number; amountPaid: number }): boolean {
-  return isPayable(invoice.status) && invoice.amountPaid < invoice.total;
+export function canBePaid(invoice: InvoiceAmounts & { status: InvoiceStatusValue }): boolean {
+  return isPayable(invoice.status) && amountDue(invoice) > 0;
 }
 
 /**

@@ -12,6 +12,7 @@ import type { AppEnv } from "./lib/types";
 import { validationHook } from "./lib/validation";
 import { client, sessions } from "./client/routes";
 import { customers } from "./customers/routes";
+import { creditNotes, invoiceCreditNotes } from "./credit-notes/routes";
 import { mountDocs } from "./docs/routes";
 import { events } from "./events/routes";
 import { invoices } from "./invoices/routes";
@@ -67,6 +68,8 @@ for (const path of ["/", "/index.html"]) {
 app.route("/v1/customers", customers);
 app.route("/v1/invoices", invoices);
 app.route("/v1/invoices", reminderRoutes);
+app.route("/v1/invoices", invoiceCreditNotes);
+app.route("/v1/credit_notes", creditNotes);
 app.route("/v1/payments", payments);
 app.route("/v1", merchantStream);
 app.route("/v1", events);

@@ -15,6 +15,7 @@ export const EVENT_TYPES = [
   "invoice.overdue",
   "invoice.voided",
   "invoice.marked_uncollectible",
+  "credit_note.issued",
   "payment.succeeded",
   "payment.failed",
   "payment.refunded",

@@ -8,3 +8,4 @@ export * from "./settings";
 export * from "./webhooks";
 export * from "./providers";
 export * from "./reminders";
+export * from "./credit-notes";

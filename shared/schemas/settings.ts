@@ -26,7 +26,10 @@ export const SettingsSchema = z
   .object({
     payment_methods: z.array(OnlineMethod).max(4).meta({ description: "Methods clients may pay with in the widget." }),
     default_terms: Terms.extend({ net_days: z.int().min(0).max(365) }),
-    numbering: z.object({ format: NumberingFormat }),
+    numbering: z.object({
+      format: NumberingFormat,
+      credit_note_format: NumberingFormat.optional().meta({ description: "Credit notes' own series (default AV{YYYY}-{SEQ:6}).", example: "AV{YYYY}-{SEQ:6}" }),
+    }),
     allowed_origins: z.array(Origin).max(20).meta({ description: "Origins whose pages may call client endpoints (CORS)." }),
     seller: z.object({
       legal_name: z.string().trim().max(200).optional(),
@@ -70,6 +73,9 @@ export const SettingsResponse = SettingsSchema.extend({ object: z.literal("setti
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingsUpdateInput = z.infer<typeof SettingsUpdate>;
 
+/** Credit notes' numbering when the settings name none. */
+export const DEFAULT_CREDIT_NOTE_FORMAT = "AV{YYYY}-{SEQ:6}";
+
 /** What a new merchant starts with. */
 export const DEFAULT_SETTINGS: Settings = {
   payment_methods: ["card", "stripe_checkout", "paypal"],
@@ -80,7 +86,7 @@ export const DEFAULT_SETTINGS: Settings = {
       "En cas de retard de paiement, pénalités au taux de la BCE majoré de 10 points, exigibles dès le lendemain de l'échéance, et indemnité forfaitaire pour frais de recouvrement de 40 € (C. com. L441-10).",
     early_payment_discount: "Pas d'escompte pour paiement anticipé.",
   },
-  numbering: { format: "F{YYYY}-{SEQ:6}" },
+  numbering: { format: "F{YYYY}-{SEQ:6}", credit_note_format: DEFAULT_CREDIT_NOTE_FORMAT },
   allowed_origins: [],
   seller: {},
   email_signature: "",

@@ -46,6 +46,13 @@ export async function runBatch(db: D1Database, statements: D1PreparedStatement[]
         "The numbering format gives this invoice a number another invoice already has; change settings.numbering.format (PUT /v1/settings) to one whose numbers cannot repeat existing ones, e.g. a new prefix.",
       );
     }
+    if (message.includes("UNIQUE constraint failed: credit_notes.merchant_id, credit_notes.number")) {
+      throw new ApiError(
+        "credit_note_number_taken",
+        "The credit note format gives this credit note a number another one already has; change settings.numbering.credit_note_format (PUT /v1/settings), e.g. to a new prefix.",
+      );
+    }
+    if (message.includes("credit_note_immutable")) throw new ApiError("credit_note_immutable", "An issued credit note cannot change.");
     if (message.includes("CHECK constraint failed") && message.includes("amount_paid")) {
       throw new ApiError("allocation_exceeds_amount_due", "The allocation would pay more than the invoice's amount due.", "allocations");
     }

@@ -10,6 +10,14 @@ export function payableSql(column = "status"): string {
 }
 
 /**
+ * `(total - amount_paid - amount_credited)`: what is still to pay on an invoice (see `amountDue`).
+ * @example `SELECT … FROM invoices i WHERE ${amountDueSql("i.")} > 0`
+ */
+export function amountDueSql(prefix = ""): string {
+  return `(${prefix}total - ${prefix}amount_paid - ${prefix}amount_credited)`;
+}
+
+/**
  * The day a payment's money came: the day it was received (offline payments), else the day it was
  * recorded. Index `payments_by_received` (migration 0011) is on this expression; SQLite matches it
  * whatever the table's alias.

@@ -85,7 +85,8 @@ export function serializeEvent(row: EventRow): ApiEvent {
 
 /** An invoice's state as every invoice event's data shows it, as SQL over a row of `invoices`. */
 export const INVOICE_SNAPSHOT_SQL = `json_object('number', number, 'status', status, 'currency', currency, 'total', total,
-  'amount_paid', amount_paid, 'amount_due', total - amount_paid, 'due_date', due_date, 'version', version)`;
+  'amount_paid', amount_paid, 'amount_credited', amount_credited, 'amount_due', total - amount_paid - amount_credited, 'due_date', due_date,
+  'version', version)`;
 
 /**
  * Appends an invoice event whose data is read from the invoice row inside the same transaction,

@@ -1,12 +1,12 @@
 /**
  * credit_notes.csv: one record per line of every credit note (avoir) issued in the range, with the
- * invoice it corrects. The tables are branch credit-notes' (migration 0009).
+ * invoice it corrects (tables of migration 0009; `refunded` is what refunds made for it gave back).
  */
 import type { CurrencyCode } from "../../shared/currencies";
 import { csvRecord, major, quantity, text, vatPercent } from "./csv";
 import { FIRST_CURSOR, type KeysetCursor } from "./csv-queries";
 import type { CsvSource } from "./stream";
-import { dayAfter, type DateRange } from "../lib/date-range";
+import type { DateRange } from "../lib/date-range";
 
 export const CREDIT_NOTES_PER_PAGE = 200;
 
@@ -19,10 +19,10 @@ export const CREDIT_NOTE_COLUMNS = [
 interface CreditNoteRow {
   id: string;
   number: string;
-  issued_at: string;
+  issued_on: string;
   invoice_id: string;
   invoice_number: string;
-  invoice_issued_at: string;
+  invoice_issued_on: string;
   customer_id: string;
   customer_name: string;
   currency: CurrencyCode;
@@ -47,23 +47,24 @@ interface CreditNoteLineRow {
   amount_total: number;
 }
 
-const PAGE_WHERE = "n.merchant_id = ? AND n.issued_at >= ? AND n.issued_at < ? AND (n.issued_at, n.id) > (?, ?)";
+const PAGE_WHERE = "n.merchant_id = ? AND n.issued_on BETWEEN ? AND ? AND (n.issued_on, n.id) > (?, ?)";
 
 async function creditNotePage(db: D1Database, merchantId: string, range: DateRange, after: KeysetCursor, limit: number) {
-  const params = [merchantId, range.from, dayAfter(range.to), after.at, after.id];
+  const params = [merchantId, range.from, range.to, after.at, after.id];
   const [notes, lines] = await db.batch([
     db
       .prepare(
-        `SELECT n.id, n.number, n.issued_at, n.invoice_id, i.number AS invoice_number, i.issued_at AS invoice_issued_at, n.customer_id, c.name AS customer_name,
-                n.currency, n.subtotal, n.tax, n.total, n.applied_to_invoice, n.to_credit, n.refunded, n.reason
-           FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id JOIN customers c ON c.id = n.customer_id
-          WHERE ${PAGE_WHERE} ORDER BY n.issued_at, n.id LIMIT ?`,
+        `SELECT n.id, n.number, n.issued_on, n.invoice_id, n.invoice_number, n.invoice_issued_on, n.customer_id, c.name AS customer_name,
+                n.currency, n.subtotal, n.tax, n.total, n.applied_to_invoice, n.to_credit, n.reason,
+                (SELECT coalesce(sum(r.amount), 0) FROM refunds r WHERE r.credit_note_id = n.id) AS refunded
+           FROM credit_notes n JOIN customers c ON c.id = n.customer_id
+          WHERE ${PAGE_WHERE} ORDER BY n.issued_on, n.id LIMIT ?`,
       )
       .bind(...params, limit),
     db
       .prepare(
         `SELECT l.* FROM credit_note_lines l
-          WHERE l.credit_note_id IN (SELECT n.id FROM credit_notes n WHERE ${PAGE_WHERE} ORDER BY n.issued_at, n.id LIMIT ?)
+          WHERE l.credit_note_id IN (SELECT n.id FROM credit_notes n WHERE ${PAGE_WHERE} ORDER BY n.issued_on, n.id LIMIT ?)
           ORDER BY l.credit_note_id, l.position`,
       )
       .bind(...params, limit),
@@ -82,7 +83,7 @@ export function creditNoteLinesSource(db: D1Database, merchantId: string, range:
         const c = note.currency;
         for (const line of lines.filter((row) => row.credit_note_id === note.id)) {
           records += csvRecord([
-            text(note.number), note.id, note.issued_at.slice(0, 10), text(note.invoice_number), note.invoice_id, note.invoice_issued_at.slice(0, 10),
+            text(note.number), note.id, note.issued_on, text(note.invoice_number), note.invoice_id, note.invoice_issued_on,
             note.customer_id, text(note.customer_name), c,
             line.position + 1, text(line.description), quantity(line.quantity_milli), major(line.unit_amount, c), vatPercent(line.tax_rate),
             major(line.amount_subtotal, c), major(line.amount_tax, c), major(line.amount_total, c),
@@ -92,7 +93,7 @@ export function creditNoteLinesSource(db: D1Database, merchantId: string, range:
         }
       }
       const last = notes[notes.length - 1];
-      return { records, next: notes.length < perPage || last === undefined ? null : { at: last.issued_at, id: last.id } };
+      return { records, next: notes.length < perPage || last === undefined ? null : { at: last.issued_on, id: last.id } };
     },
   };
 }

@@ -55,7 +55,7 @@ export async function invoicePage(db: D1Database, merchantId: string, range: Dat
     db
       .prepare(
         `SELECT i.id, i.number, i.issued_at, i.due_date, i.customer_id, c.name AS customer_name, i.currency, i.subtotal, i.tax, i.total,
-                i.status, i.amount_paid, 0 AS amount_credited /* TODO(credit-notes merge): i.amount_credited */
+                i.status, i.amount_paid, i.amount_credited
            FROM invoices i JOIN customers c ON c.id = i.customer_id
           WHERE ${INVOICE_PAGE_WHERE} ORDER BY i.issued_at, i.id LIMIT ?`,
       )

@@ -3,6 +3,7 @@
  * records. Amounts are in the currency's major unit with a `.` (`1234.56` eur, `1234` jpy,
  * `1.234` kwd); dates are `YYYY-MM-DD`; VAT rates are percentages (`20`, `5.5`).
  */
+import { amountDue } from "../../shared/status";
 import { csvRecord, major, quantity, text, vatPercent } from "./csv";
 import { FIRST_CURSOR, invoicePage, paymentPage, type ExportAllocationRow, type KeysetCursor } from "./csv-queries";
 import type { CsvSource } from "./stream";
@@ -39,14 +40,14 @@ export function invoiceLinesSource(db: D1Database, merchantId: string, range: Da
       let records = "";
       for (const invoice of invoices) {
         const c = invoice.currency;
-        const amountDue = invoice.total - invoice.amount_paid - invoice.amount_credited;
+        const due = amountDue(invoice);
         for (const line of linesOf.get(invoice.id) ?? []) {
           records += csvRecord([
             text(invoice.number), invoice.id, invoice.issued_at.slice(0, 10), invoice.due_date, invoice.customer_id, text(invoice.customer_name), c,
             line.position + 1, text(line.description), quantity(line.quantity_milli), major(line.unit_amount, c), vatPercent(line.tax_rate),
             major(line.amount_subtotal, c), major(line.amount_tax, c), major(line.amount_total, c),
             major(invoice.subtotal, c), major(invoice.tax, c), major(invoice.total, c), invoice.status,
-            major(invoice.amount_paid, c), major(invoice.amount_credited, c), major(amountDue, c),
+            major(invoice.amount_paid, c), major(invoice.amount_credited, c), major(due, c),
           ]);
         }
       }

@@ -4,14 +4,14 @@
  * the same rows, so two cron runs at once cannot announce an invoice twice.
  */
 import { utcDay } from "../../shared/status";
-import { payableSql } from "../db/sql";
+import { amountDueSql, payableSql } from "../db/sql";
 import { INVOICE_SNAPSHOT_SQL, type LogMoved } from "../events/log";
 
 const PER_RUN = 500;
 
 /** Announces up to 500 newly overdue invoices; answers the merchants whose logs moved. */
 export async function announceOverdue(db: D1Database, now: Date): Promise<LogMoved[]> {
-  const due = `SELECT id FROM invoices WHERE overdue_at IS NULL AND ${payableSql()} AND amount_paid < total AND due_date < ?1 ORDER BY due_date, id LIMIT ${PER_RUN}`;
+  const due = `SELECT id FROM invoices WHERE overdue_at IS NULL AND ${payableSql()} AND ${amountDueSql()} > 0 AND due_date < ?1 ORDER BY due_date, id LIMIT ${PER_RUN}`;
   const at = now.toISOString();
   const [inserted] = await db.batch<{ merchant_id: string }>([
     db

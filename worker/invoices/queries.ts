@@ -4,9 +4,9 @@ import { breakdownByTaxRate, milliToQuantity } from "../../shared/money";
 import type { Invoice, InvoiceStatusBody, InvoiceStatusValue, TermsValue } from "../../shared/schemas/invoices";
 import type { z } from "zod";
 import type { OnlineMethod } from "../../shared/schemas/common";
-import { overdueOf, utcDay } from "../../shared/status";
+import { amountDue as amountDueOf, overdueOf, utcDay } from "../../shared/status";
 import type { InvoiceListQuery } from "../../shared/schemas/invoices";
-import { payableSql } from "../db/sql";
+import { amountDueSql, payableSql } from "../db/sql";
 import { cursorCondition } from "../lib/pagination";
 import { accruedLateFees, DEFAULT_LATE_FEE_POLICY, type LateFeePolicy } from "../../shared/late-fees";
 
@@ -21,6 +21,7 @@ export interface InvoiceRow {
   tax: number;
   total: number;
   amount_paid: number;
+  amount_credited: number;
   processing: number;
   due_date: string | null;
   net_days: number | null;
@@ -78,10 +79,10 @@ export async function listInvoices(db: D1Database, merchantId: string, query: z.
   if (query.due_before) (where.push("due_date < ?"), params.push(query.due_before));
   if (query.due_after) (where.push("due_date > ?"), params.push(query.due_after));
   if (query.overdue === "true") {
-    where.push(`${payableSql()} AND amount_paid < total AND due_date < ?`);
+    where.push(`${payableSql()} AND ${amountDueSql()} > 0 AND due_date < ?`);
     params.push(utcDay(now));
   } else if (query.overdue === "false") {
-    where.push(`NOT (${payableSql()} AND amount_paid < total AND due_date IS NOT NULL AND due_date < ?)`);
+    where.push(`NOT (${payableSql()} AND ${amountDueSql()} > 0 AND due_date IS NOT NULL AND due_date < ?)`);
     params.push(utcDay(now));
   }
   const cursor = await cursorCondition(db, "invoices", merchantId, query.starting_after);
@@ -120,16 +121,26 @@ export function findInvoiceWithLastEvent(db: D1Database, merchantId: string, inv
     .first<InvoiceRow & { last_event_seq: number }>();
 }
 
-/** Lines and payments of several invoices in one round trip. */
+/** A credit note as its invoice lists it. */
+export interface InvoiceCreditNoteRow {
+  invoice_id: string;
+  id: string;
+  number: string;
+  issued_on: string;
+  total: number;
+}
+
+/** Lines, payments and credit notes of several invoices in one round trip. */
 export async function loadDetails(
   db: D1Database,
   invoiceIds: readonly string[],
-): Promise<{ lines: Map<string, LineRow[]>; payments: Map<string, InvoicePaymentRow[]> }> {
+): Promise<{ lines: Map<string, LineRow[]>; payments: Map<string, InvoicePaymentRow[]>; creditNotes: Map<string, InvoiceCreditNoteRow[]> }> {
   const lines = new Map<string, LineRow[]>();
   const payments = new Map<string, InvoicePaymentRow[]>();
-  if (invoiceIds.length === 0) return { lines, payments };
+  const creditNotes = new Map<string, InvoiceCreditNoteRow[]>();
+  if (invoiceIds.length === 0) return { lines, payments, creditNotes };
   const ids = JSON.stringify(invoiceIds);
-  const [lineResult, paymentResult] = await db.batch([
+  const [lineResult, paymentResult, creditNoteResult] = await db.batch([
     db.prepare("SELECT * FROM invoice_lines WHERE invoice_id IN (SELECT value FROM json_each(?)) ORDER BY invoice_id, position").bind(ids),
     db
       .prepare(
@@ -138,19 +149,25 @@ export async function loadDetails(
          WHERE a.invoice_id IN (SELECT value FROM json_each(?)) ORDER BY p.created_at, p.id`,
       )
       .bind(ids),
+    db
+      .prepare("SELECT invoice_id, id, number, issued_on, total FROM credit_notes WHERE invoice_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, id")
+      .bind(ids),
   ]);
+  for (const row of creditNoteResult!.results as unknown as InvoiceCreditNoteRow[]) {
+    creditNotes.set(row.invoice_id, [...(creditNotes.get(row.invoice_id) ?? []), row]);
+  }
   for (const row of lineResult!.results as unknown as LineRow[]) {
     lines.set(row.invoice_id, [...(lines.get(row.invoice_id) ?? []), row]);
   }
   for (const row of paymentResult!.results as unknown as InvoicePaymentRow[]) {
     payments.set(row.invoice_id, [...(payments.get(row.invoice_id) ?? []), row]);
   }
-  return { lines, payments };
+  return { lines, payments, creditNotes };
 }
 
 /** The light status: what a poller needs, nothing more. */
 export function statusOf(row: InvoiceRow, today: string): InvoiceStatusBody {
-  const amountDue = row.total - row.amount_paid;
+  const amountDue = amountDueOf(row);
   const { overdue, daysOverdue } = overdueOf({ status: row.status, amountDue, dueDate: row.due_date }, today);
   return {
     id: row.id,
@@ -173,6 +190,7 @@ export function serializeInvoice(
   payments: readonly InvoicePaymentRow[],
   today: string,
   origin: string,
+  creditNotes: readonly InvoiceCreditNoteRow[] = [],
 ): Invoice {
   const status = statusOf(row, today);
   const terms = JSON.parse(row.terms) as TermsValue & { late_fee?: LateFeePolicy };
@@ -203,7 +221,9 @@ export function serializeInvoice(
       lines.map((line) => ({ taxRateBp: line.tax_rate, subtotal: line.amount_subtotal, tax: line.amount_tax })),
     ),
     amount_paid: row.amount_paid,
+    amount_credited: row.amount_credited,
     amount_due: status.amount_due,
+    credit_notes: creditNotes.map(({ id, number, issued_on, total }) => ({ id, number, issued_on, total })),
     due_date: row.due_date,
     net_days: row.net_days,
     overdue: status.overdue,

@@ -188,6 +188,9 @@ export async function voidInvoice(db: D1Database, merchantId: string, invoiceId:
     if (row.amount_paid > 0 || row.processing > 0) {
       throw new ApiError("invoice_has_payments", "Payments were received on this invoice: refund them first, or issue a credit note.");
     }
+    if (row.amount_credited > 0) {
+      throw new ApiError("invoice_has_credit_notes", "Credit notes were issued on this invoice: credit the rest with another credit note instead of voiding it.");
+    }
     const at = now.toISOString();
     await runBatch(db, [
       versionGuard(db, "invoices", row),

@@ -14,7 +14,7 @@ export interface Page<T> {
 /** SQL for "after this cursor" and its parameters; empty when there is no cursor. */
 export async function cursorCondition(
   db: D1Database,
-  table: "invoices" | "customers" | "payments" | "webhook_endpoints",
+  table: "invoices" | "customers" | "payments" | "webhook_endpoints" | "credit_notes",
   merchantId: string,
   startingAfter: string | undefined,
 ): Promise<{ sql: string; params: string[] }> {

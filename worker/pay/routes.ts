@@ -2,14 +2,16 @@
  * The hosted pay page: `GET /pay/<token>` (an unguessable link per invoice, for emails) shows the
  * widget for that invoice's customer, with a session minted here once per browser (session.ts),
  * or, when nothing is left to pay, the invoice alone (summary.ts); `GET /pay/<token>/print` is the
- * printable invoice with every mention French law requires (INVOICE-FR.md).
+ * printable invoice with every mention French law requires (INVOICE-FR.md), and
+ * `GET /pay/<token>/credit_notes/<id>` each of its credit notes (facture d'avoir).
  */
 import { Hono, type Context } from "hono";
 import { html, raw } from "hono/html";
-import { toDecimalString } from "../../shared/money";
-import { formatDay } from "./print-format";
 import { breakdownByTaxRate } from "../../shared/money";
-import { canBePaid } from "../../shared/status";
+import { amountDue, canBePaid } from "../../shared/status";
+import { creditNoteLines } from "../credit-notes/queries";
+import { creditNotePage } from "./credit-note-print";
+import { formatDay, moneyIn, partiesBlock, PRINT_STYLE, rateText } from "./print-format";
 import { enforceRateLimit } from "../auth/middleware";
 import { getSettings } from "../db/settings";
 import { publish } from "../events/publish";
@@ -18,7 +20,7 @@ import type { InvoiceRow } from "../invoices/queries";
 import type { AppEnv } from "../lib/types";
 import { recordInvoiceViewed } from "../reminders/activity";
 import { findCustomer } from "../customers/queries";
-import { findByHostedToken, linesOf } from "./queries";
+import { creditNoteOf, creditNotesOf, findByHostedToken, linesOf } from "./queries";
 import { payPageSession } from "./session";
 import { invoiceSummary } from "./summary";
 
@@ -54,7 +56,7 @@ payRoutes.get("/:token", async (c) => {
   const { settings } = await getSettings(c.env.DB, invoice.merchant_id);
   // The session reaches this one invoice only (a forwarded or scanned link opens nothing else); an
   // invoice with nothing to pay is shown without the widget, so it needs none.
-  const payable = canBePaid({ status: invoice.status, total: invoice.total, amountPaid: invoice.amount_paid });
+  const payable = canBePaid(invoice);
   const token = payable ? await payPageSession(c, invoice) : null;
   c.executionCtx.waitUntil(recordInvoiceViewed(c.env.DB, invoice.id).then((moved) => publish(c.executionCtx, c.env, moved), () => undefined));
   const lang = customer?.["locale"]?.startsWith("fr") ? "fr" : "en";
@@ -79,51 +81,36 @@ payRoutes.get("/:token", async (c) => {
 });
 
 payRoutes.get("/:token/print", async (c) => {
-  const invoice = await findByToken(c.env.DB, c.req.param("token"));
-  const [customer, lines, { settings }] = await Promise.all([findCustomer(c.env.DB, invoice.merchant_id, invoice.customer_id), linesOf(c.env.DB, invoice.id), getSettings(c.env.DB, invoice.merchant_id)]);
-  const money = (amount: number) => `${toDecimalString(amount, invoice.currency).replace(".", ",")} ${invoice.currency.toUpperCase()}`;
-  const seller = settings.seller;
-  const address = (value: string | null | undefined) => {
-    if (!value) return "";
-    const parsed = JSON.parse(value) as { line1: string; line2?: string; postal_code: string; city: string; country: string };
-    return [parsed.line1, parsed.line2, `${parsed.postal_code} ${parsed.city}`, parsed.country].filter(Boolean).join(", ");
-  };
+  const token = c.req.param("token");
+  const invoice = await findByToken(c.env.DB, token);
+  const [customer, lines, { settings }, notes] = await Promise.all([
+    findCustomer(c.env.DB, invoice.merchant_id, invoice.customer_id), linesOf(c.env.DB, invoice.id), getSettings(c.env.DB, invoice.merchant_id), creditNotesOf(c.env.DB, invoice.id),
+  ]);
+  const money = moneyIn(invoice.currency);
   const terms = JSON.parse(invoice.terms) as { late_fee_policy?: string; early_payment_discount?: string; customer_type?: string };
   const breakdown = breakdownByTaxRate(lines.map((line) => ({ taxRateBp: line.tax_rate, subtotal: line.amount_subtotal, tax: line.amount_tax })));
-  const rate = (bp: number) => `${(bp / 100).toString().replace(".", ",")} %`;
   privatePage(c, PRINT_CSP);
   return c.html(html`<!doctype html>
 <html lang="fr">
 <head><meta charset="utf-8"><title>Facture ${invoice.number}</title>
-<style>
-  body { font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #111; }
-  table { width: 100%; border-collapse: collapse; margin: 1rem 0; } th, td { border-bottom: 1px solid #ccc; padding: .35rem; text-align: left; }
-  td.n, th.n { text-align: right; } .parties { display: flex; justify-content: space-between; gap: 2rem; } .small { font-size: .85rem; color: #333; }
-  @media print { body { margin: 0; } }
-</style></head>
+${PRINT_STYLE}</head>
 <body>
   <h1>Facture ${invoice.number}</h1>
   <p>Date d'émission : ${formatDay(invoice.issued_at)} · Date d'échéance : ${formatDay(invoice.due_date)}</p>
-  <div class="parties">
-    <section><h2>Vendeur</h2>
-      <p><strong>${seller.legal_name ?? ""}</strong>${seller.legal_form ? `, ${seller.legal_form}` : ""}${seller.share_capital ? ` au capital de ${seller.share_capital}` : ""}<br>
-      ${seller.address ? `${seller.address.line1}, ${seller.address.postal_code} ${seller.address.city}, ${seller.address.country}` : ""}<br>
-      ${seller.siren ? `SIREN ${seller.siren}` : ""}${seller.siret ? ` · SIRET ${seller.siret}` : ""}${seller.rcs ? ` · ${seller.rcs}` : ""}<br>
-      ${seller.vat_number ? `N° TVA intracommunautaire : ${seller.vat_number}` : ""}</p></section>
-    <section><h2>Client</h2>
-      <p><strong>${customer?.["name"] ?? ""}</strong><br>${address(customer?.["address"])}<br>
-      ${customer?.["siren"] ? `SIREN ${customer["siren"]}` : ""}${customer?.["vat_number"] ? ` · N° TVA ${customer["vat_number"]}` : ""}</p></section>
-  </div>
+  ${partiesBlock(settings.seller, customer)}
   <table>
     <thead><tr><th>Désignation</th><th class="n">Quantité</th><th class="n">Prix unitaire HT</th><th class="n">TVA</th><th class="n">Total HT</th></tr></thead>
-    <tbody>${lines.map((line) => html`<tr><td>${line.description}</td><td class="n">${(line.quantity_milli / 1000).toString().replace(".", ",")}</td><td class="n">${money(line.unit_amount)}</td><td class="n">${rate(line.tax_rate)}</td><td class="n">${money(line.amount_subtotal)}</td></tr>`)}</tbody>
+    <tbody>${lines.map((line) => html`<tr><td>${line.description}</td><td class="n">${(line.quantity_milli / 1000).toString().replace(".", ",")}</td><td class="n">${money(line.unit_amount)}</td><td class="n">${rateText(line.tax_rate)}</td><td class="n">${money(line.amount_subtotal)}</td></tr>`)}</tbody>
   </table>
   <table>
     <thead><tr><th>Taux de TVA</th><th class="n">Base HT</th><th class="n">Montant TVA</th></tr></thead>
-    <tbody>${breakdown.map((row) => html`<tr><td>${rate(row.tax_rate)}</td><td class="n">${money(row.taxable_amount)}</td><td class="n">${money(row.tax_amount)}</td></tr>`)}</tbody>
+    <tbody>${breakdown.map((row) => html`<tr><td>${rateText(row.tax_rate)}</td><td class="n">${money(row.taxable_amount)}</td><td class="n">${money(row.tax_amount)}</td></tr>`)}</tbody>
   </table>
   <p class="n">Total HT : ${money(invoice.subtotal)} · Total TVA : ${money(invoice.tax)} · <strong>Total TTC : ${money(invoice.total)}</strong></p>
-  <p>Déjà réglé : ${money(invoice.amount_paid)} · <strong>Reste à payer : ${money(invoice.total - invoice.amount_paid)}</strong></p>
+  ${notes.length > 0
+    ? html`<h2>Avoirs</h2><ul>${notes.map((note) => html`<li><a href="/pay/${token}/credit_notes/${note.id}">Facture d'avoir ${note.number}</a> du ${formatDay(note.issued_on)} : ${money(note.total)} TTC</li>`)}</ul>`
+    : ""}
+  <p>Déjà réglé : ${money(invoice.amount_paid)}${invoice.amount_credited > 0 ? ` · Avoirs : ${money(invoice.amount_credited)}` : ""} · <strong>Reste à payer : ${money(amountDue(invoice))}</strong></p>
   ${invoice.memo ? html`<p>${invoice.memo}</p>` : ""}
   <h2>Conditions de paiement</h2>
   <p class="small">${terms.early_payment_discount ?? "Pas d'escompte pour paiement anticipé."}</p>
@@ -131,4 +118,13 @@ payRoutes.get("/:token/print", async (c) => {
   ${terms.customer_type === "consumer" ? "" : raw(`<p class="small">Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 € (C. com. art. L441-10 et D441-5).</p>`)}
   ${breakdown.every((row) => row.tax_rate === 0) ? raw(`<p class="small">TVA non applicable, art. 293 B du CGI.</p>`) : ""}
 </body></html>`);
+});
+
+payRoutes.get("/:token/credit_notes/:id", async (c) => {
+  const invoice = await findByToken(c.env.DB, c.req.param("token"));
+  const note = await creditNoteOf(c.env.DB, invoice.id, c.req.param("id"));
+  if (note === null) throw new ApiError("resource_missing", "This invoice has no such credit note.", "id");
+  const [customer, lines, { settings }] = await Promise.all([findCustomer(c.env.DB, invoice.merchant_id, invoice.customer_id), creditNoteLines(c.env.DB, note.id), getSettings(c.env.DB, invoice.merchant_id)]);
+  privatePage(c, PRINT_CSP);
+  return c.html(creditNotePage(note, lines, settings.seller, customer));
 });

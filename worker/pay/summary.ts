@@ -23,7 +23,7 @@ export function invoiceSummary(invoice: InvoiceRow, token: string, lang: "fr" | 
   return html`<section class="invoice-summary" aria-label="${fr ? "Facture" : "Invoice"} ${invoice.number}">
       <h2>${fr ? "Facture" : "Invoice"} ${invoice.number}</h2>
       <p><strong>${label}</strong></p>
-      <p>${fr ? `Total : ${money(invoice.total)} · Réglé : ${money(invoice.amount_paid)}` : `Total: ${money(invoice.total)} · Paid: ${money(invoice.amount_paid)}`}</p>
+      <p>${fr ? `Total : ${money(invoice.total)} · Réglé : ${money(invoice.amount_paid)}` : `Total: ${money(invoice.total)} · Paid: ${money(invoice.amount_paid)}`}${invoice.amount_credited > 0 ? (fr ? ` · Avoirs : ${money(invoice.amount_credited)}` : ` · Credited: ${money(invoice.amount_credited)}`) : ""}</p>
       <p><a href="/pay/${token}/print">${fr ? "Voir la facture imprimable" : "View the printable invoice"}</a></p>
     </section>`;
 }

@@ -5,7 +5,7 @@
  * same invoice can never overpay it (the database's CHECK on amount_paid is the last line).
  */
 import type { PaymentCreateInput } from "../../shared/schemas/payments";
-import { isPayable, utcDay } from "../../shared/status";
+import { amountDue, isPayable, utcDay } from "../../shared/status";
 import { runBatch, versionGuard, withRetries } from "../db/batch";
 import { appendEvent, appendInvoiceEvent, type LogMoved } from "../events/log";
 import { ApiError, notFound } from "../errors";
@@ -48,8 +48,8 @@ async function payableInvoices(
     if (!isPayable(invoice.status)) {
       throw new ApiError("invoice_not_payable", `Invoice ${invoice.number ?? invoice.id} is ${invoice.status}: it cannot receive a payment.`, `${param}.invoice`);
     }
-    if (allocation.amount > invoice.total - invoice.amount_paid) {
-      throw new ApiError("allocation_exceeds_amount_due", `Invoice ${invoice.number} has ${invoice.total - invoice.amount_paid} due; ${allocation.amount} is too much.`, `${param}.amount`);
+    if (allocation.amount > amountDue(invoice)) {
+      throw new ApiError("allocation_exceeds_amount_due", `Invoice ${invoice.number} has ${amountDue(invoice)} due; ${allocation.amount} is too much.`, `${param}.amount`);
     }
     customerId ??= invoice.customer_id;
     if (invoice.customer_id !== customerId) {
@@ -86,7 +86,7 @@ export async function recordOfflinePayment(db: D1Database, merchantId: string, i
         db.prepare("INSERT INTO allocations (payment_id, invoice_id, position, amount) VALUES (?, ?, ?, ?)").bind(paymentId, invoice.id, position, allocation.amount),
         setAmountPaid(db, invoice, amountPaid, now),
         appendInvoiceEvent(db, {
-          type: amountPaid >= invoice.total ? "invoice.paid" : "invoice.partially_paid",
+          type: amountPaid + invoice.amount_credited >= invoice.total ? "invoice.paid" : "invoice.partially_paid",
           invoiceId: invoice.id,
           paymentId,
           now,
@@ -146,7 +146,7 @@ export async function allocateCredit(
           )
           .bind(payment.id, invoice.id, allocation.amount),
         setAmountPaid(db, invoice, amountPaid, now),
-        appendInvoiceEvent(db, { type: amountPaid >= invoice.total ? "invoice.paid" : "invoice.partially_paid", invoiceId: invoice.id, paymentId, now, extra: { amount_allocated: allocation.amount, from_credit: true } }),
+        appendInvoiceEvent(db, { type: amountPaid + invoice.amount_credited >= invoice.total ? "invoice.paid" : "invoice.partially_paid", invoiceId: invoice.id, paymentId, now, extra: { amount_allocated: allocation.amount, from_credit: true } }),
       );
     });
     await runBatch(db, statements);

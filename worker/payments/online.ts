@@ -8,7 +8,7 @@
 import type { CurrencyCode } from "../../shared/currencies";
 import type { ClientPaymentCreate } from "../../shared/schemas/payments";
 import type { z } from "zod";
-import { canBePaid } from "../../shared/status";
+import { amountDue, canBePaid } from "../../shared/status";
 import { runBatch } from "../db/batch";
 import { appendInvoiceEvent, type LogMoved } from "../events/log";
 import { ApiError, notFound } from "../errors";
@@ -105,7 +105,7 @@ export async function startClientPayment(
     const invoice = caller.invoiceId !== null && id !== caller.invoiceId ? undefined : byId.get(id);
     const param = `invoices[${index}]`;
     if (invoice === undefined) throw notFound("invoice", id, param);
-    if (!canBePaid({ status: invoice.status, total: invoice.total, amountPaid: invoice.amount_paid })) {
+    if (!canBePaid(invoice)) {
       throw new ApiError("invoice_not_payable", `Invoice ${invoice.number} is ${invoice.status}: nothing to pay.`, param);
     }
     const methods = invoice.payment_methods === null ? null : (JSON.parse(invoice.payment_methods) as string[]);
@@ -118,7 +118,7 @@ export async function startClientPayment(
     return invoice;
   });
   const currency = invoices[0]!.currency;
-  const amount = invoices.reduce((sum, invoice) => sum + invoice.total - invoice.amount_paid, 0);
+  const amount = invoices.reduce((sum, invoice) => sum + amountDue(invoice), 0);
   const providerName = providerOfMethod(input.method);
   checkProviderAmount(providerName, currency, amount, "invoices");
   const provider = await providerFor(env, merchantId, providerName, origin);
@@ -137,7 +137,7 @@ export async function startClientPayment(
     ...invoices.map((invoice, position) =>
       db
         .prepare("INSERT INTO allocations (payment_id, invoice_id, position, amount, applied) VALUES (?, ?, ?, ?, 0)")
-        .bind(paymentId, invoice.id, position, invoice.total - invoice.amount_paid),
+        .bind(paymentId, invoice.id, position, amountDue(invoice)),
     ),
     recountProcessing(db, input.invoices, now),
     ...invoices.map((invoice) => appendInvoiceEvent(db, { type: "invoice.payment_processing", invoiceId: invoice.id, paymentId, now, extra: { method: input.method } })),

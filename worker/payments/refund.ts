@@ -10,14 +10,20 @@ import { ApiError, notFound } from "../errors";
 import { newId } from "../lib/crypto";
 import { providerFor } from "../providers";
 import { ProviderError } from "../providers/types";
-import { findPayment, loadAllocations, refundedTotal, type PaymentRow } from "./queries";
+import { findPayment, loadAllocations, refundedTotal, unallocatedOf, type PaymentRow } from "./queries";
 import { reversePayment } from "./settle";
 
 export async function refundByMerchant(
   env: Env,
   merchantId: string,
   paymentId: string,
-  input: { amount?: number | undefined; reason?: string | undefined; invoice?: string | undefined },
+  input: {
+    amount?: number | undefined;
+    reason?: string | undefined;
+    invoice?: string | undefined;
+    /** A credit note's refund: it names the credit note and comes out of the payment's unallocated credit only. */
+    creditNote?: string | undefined;
+  },
   origin: string,
   now: Date,
 ): Promise<LogMoved> {
@@ -31,7 +37,7 @@ export async function refundByMerchant(
       // the provider's own refund webhook, which already counted it. Record only what is missing.
       const amount = await unrecordedRefund(env, merchantId, payment, providerRefunded.amount, origin);
       if (amount > 0) {
-        await reversePayment(env.DB, merchantId, payment, { amount, kind: "refund", reason: input.reason ?? null, providerRef: providerRefunded.ref, refundId, invoiceId: input.invoice }, undefined, now);
+        await reversePayment(env.DB, merchantId, payment, { amount, kind: "refund", reason: input.reason ?? null, providerRef: providerRefunded.ref, refundId, invoiceId: input.invoice, creditNoteId: input.creditNote }, undefined, now);
       }
       return;
     }
@@ -44,6 +50,7 @@ export async function refundByMerchant(
       if (allocation === undefined) throw new ApiError("parameter_invalid", `This payment did not pay invoice ${input.invoice}.`, "invoice");
       refundable = Math.min(refundable, allocation.amount - allocation.amount_refunded);
     }
+    if (input.creditNote !== undefined) refundable = Math.min(refundable, unallocatedOf(payment, await loadAllocations(env.DB, payment.id)));
     const amount = input.amount ?? refundable;
     if (amount > refundable || amount <= 0) throw new ApiError("refund_exceeds_amount", `At most ${refundable} can still be refunded${input.invoice ? " for this invoice" : ""}.`, "amount");
     if (payment.provider !== null) {
@@ -58,7 +65,7 @@ export async function refundByMerchant(
         throw error;
       }
     }
-    await reversePayment(env.DB, merchantId, payment, { amount, kind: "refund", reason: input.reason ?? null, providerRef: providerRefunded?.ref ?? null, refundId, invoiceId: input.invoice }, undefined, now);
+    await reversePayment(env.DB, merchantId, payment, { amount, kind: "refund", reason: input.reason ?? null, providerRef: providerRefunded?.ref ?? null, refundId, invoiceId: input.invoice, creditNoteId: input.creditNote }, undefined, now);
   });
   return { merchantId };
 }

@@ -7,7 +7,7 @@
  * State only moves forward: pending → processing → failed → succeeded (a card payment may succeed
  * after a failed attempt; a late failure never undoes a success) → partially_refunded → refunded.
  */
-import { isPayable, statusForAmounts } from "../../shared/status";
+import { amountDue, isPayable, statusForAmounts } from "../../shared/status";
 import { runBatch, versionGuard, withRetries } from "../db/batch";
 import { appendEvent, appendInvoiceEvent } from "../events/log";
 import type { InvoiceRow } from "../invoices/queries";
@@ -54,7 +54,7 @@ async function runSettlement(db: D1Database, statements: D1PreparedStatement[]):
 
 /** Sets an invoice's paid amount (and the status that follows); bumps its version. */
 export function setAmountPaid(db: D1Database, invoice: InvoiceRow, amountPaid: number, now: Date): D1PreparedStatement {
-  const status = statusForAmounts(invoice.status, invoice.total, amountPaid);
+  const status = statusForAmounts(invoice.status, { total: invoice.total, amount_paid: amountPaid, amount_credited: invoice.amount_credited });
   const at = now.toISOString();
   return db
     .prepare("UPDATE invoices SET amount_paid = ?, status = ?, paid_at = ?, updated_at = ?, version = version + 1 WHERE id = ?")
@@ -111,7 +111,7 @@ export async function settleSucceeded(
     for (const allocation of allocations) {
       const invoice = invoices.get(allocation.invoice_id)!;
       const payable = isPayable(invoice.status);
-      const part = payable ? Math.min(allocation.amount, invoice.total - invoice.amount_paid, left) : 0;
+      const part = payable ? Math.min(allocation.amount, amountDue(invoice), left) : 0;
       left -= part;
       if (part === 0) {
         statements.push(db.prepare("DELETE FROM allocations WHERE payment_id = ? AND invoice_id = ?").bind(paymentId, invoice.id));
@@ -122,7 +122,7 @@ export async function settleSucceeded(
       statements.push(
         db.prepare("UPDATE allocations SET amount = ?, applied = 1 WHERE payment_id = ? AND invoice_id = ?").bind(part, paymentId, invoice.id),
         setAmountPaid(db, invoice, amountPaid, now),
-        appendInvoiceEvent(db, { type: amountPaid >= invoice.total ? "invoice.paid" : "invoice.partially_paid", invoiceId: invoice.id, paymentId, now, extra: { amount_allocated: part } }),
+        appendInvoiceEvent(db, { type: amountPaid + invoice.amount_credited >= invoice.total ? "invoice.paid" : "invoice.partially_paid", invoiceId: invoice.id, paymentId, now, extra: { amount_allocated: part } }),
       );
     }
     statements.push(
@@ -185,7 +185,16 @@ export async function reversePayment(
   db: D1Database,
   merchantId: string,
   payment: PaymentRow,
-  reversal: { amount: number; kind: "refund" | "dispute"; reason: string | null; providerRef: string | null; refundId?: string; invoiceId?: string | undefined },
+  reversal: {
+    amount: number;
+    kind: "refund" | "dispute";
+    reason: string | null;
+    providerRef: string | null;
+    refundId?: string;
+    invoiceId?: string | undefined;
+    /** The credit note this refund is made for (its amount is unallocated credit by then). */
+    creditNoteId?: string | undefined;
+  },
   event: ProviderEventRef | undefined,
   now: Date,
 ): Promise<SettleOutcome> {
@@ -201,8 +210,8 @@ export async function reversePayment(
     ...[...invoices.values()].map((invoice) => versionGuard(db, "invoices", invoice)),
     ...recordProviderEvent(db, merchantId, payment.id, event, now),
     db
-      .prepare("INSERT INTO refunds (id, payment_id, amount, reason, kind, provider_ref, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .bind(refundId, payment.id, amount, reversal.reason, reversal.kind, reversal.providerRef, at),
+      .prepare("INSERT INTO refunds (id, payment_id, amount, reason, kind, provider_ref, credit_note_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(refundId, payment.id, amount, reversal.reason, reversal.kind, reversal.providerRef, reversal.creditNoteId ?? null, at),
     db
       .prepare("UPDATE payments SET amount_refunded = ?, status = ?, updated_at = ?, version = version + 1 WHERE id = ?")
       .bind(payment.amount_refunded + amount, amount === refundable ? "refunded" : "partially_refunded", at, payment.id),
@@ -229,7 +238,10 @@ export async function reversePayment(
       type: reversal.kind === "dispute" ? "payment.disputed" : "payment.refunded",
       paymentId: payment.id,
       customerId: payment.customer_id,
-      data: { refund: refundId, amount, currency: payment.currency, amount_refunded: payment.amount_refunded + amount, reason: reversal.reason, invoices: reopened },
+      data: {
+        refund: refundId, amount, currency: payment.currency, amount_refunded: payment.amount_refunded + amount, reason: reversal.reason, invoices: reopened,
+        ...(reversal.creditNoteId ? { credit_note: reversal.creditNoteId } : {}),
+      },
       now,
     }),
   );

@@ -1,7 +1,7 @@
 /** The late-fee policy an invoice follows: its own terms (snapshot at creation), else the merchant's settings. */
 import { accruedLateFees, type CustomerType, type LateFeePolicy, type LateFees } from "../../shared/late-fees";
 import type { Settings } from "../../shared/schemas/settings";
-import { isPayable, utcDay } from "../../shared/status";
+import { amountDue, isPayable, utcDay } from "../../shared/status";
 import type { RemindedInvoice } from "./queries";
 
 interface TermsWithFees {
@@ -22,7 +22,7 @@ export function customerTypeOf(invoice: Pick<RemindedInvoice, "terms">): Custome
 export function lateFeesToday(invoice: RemindedInvoice, settings: Pick<Settings, "late_fees">, now: Date): LateFees | null {
   if (!isPayable(invoice.status) || invoice.due_date === null) return null;
   return accruedLateFees({
-    amountDue: invoice.total - invoice.amount_paid,
+    amountDue: amountDue(invoice),
     currency: invoice.currency,
     dueDate: invoice.due_date,
     today: utcDay(now),

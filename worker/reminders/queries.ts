@@ -34,6 +34,7 @@ export interface RemindedInvoice {
   currency: CurrencyCode;
   total: number;
   amount_paid: number;
+  amount_credited: number;
   due_date: string | null;
   terms: string;
   paid_at: string | null;
@@ -45,7 +46,7 @@ export interface InvoiceReminderControl {
   custom_steps: string | null;
 }
 
-const INVOICE_COLUMNS = "id, merchant_id, customer_id, number, status, currency, total, amount_paid, due_date, terms, paid_at";
+const INVOICE_COLUMNS = "id, merchant_id, customer_id, number, status, currency, total, amount_paid, amount_credited, due_date, terms, paid_at";
 
 /** One invoice of a merchant, or null. */
 export function findRemindedInvoice(db: D1Database, merchantId: string, invoiceId: string): Promise<RemindedInvoice | null> {

@@ -28,7 +28,6 @@ export function serializeReminder(row: ReminderRow): z.infer<typeof ReminderSche
   };
 }
 
-const amountsOf = (invoice: RemindedInvoice) => ({ status: invoice.status, total: invoice.total, amountPaid: invoice.amount_paid });
 
 async function requireInvoice(db: D1Database, merchantId: string, invoiceId: string): Promise<RemindedInvoice> {
   const invoice = await findRemindedInvoice(db, merchantId, invoiceId);
@@ -53,7 +52,7 @@ const secondsToTomorrow = (now: Date) => Math.max(1, Math.ceil((Date.parse(`${ad
 export async function remindNow(env: Env, merchantId: string, invoiceId: string, force: boolean, now: Date) {
   const db = env.DB;
   const invoice = await requireInvoice(db, merchantId, invoiceId);
-  if (!canBePaid(amountsOf(invoice))) {
+  if (!canBePaid(invoice)) {
     throw new ApiError("invoice_not_payable", `Invoice ${invoice.number ?? invoice.id} is ${invoice.status}: there is nothing to remind.`);
   }
   if ((await invoiceReminderControl(db, invoice.id))?.paused) {
@@ -89,7 +88,7 @@ async function limitReached(db: D1Database, merchantId: string, invoiceId: strin
 export async function updateInvoiceReminders(db: D1Database, merchantId: string, invoiceId: string, input: z.infer<typeof InvoiceReminderSettings>, now: Date) {
   const invoice = await requireInvoice(db, merchantId, invoiceId);
   if (invoice.status === "draft") throw new ApiError("invoice_not_open", "A draft has no reminders; issue it first.");
-  if (!canBePaid(amountsOf(invoice)) && (input.steps !== undefined || input.promise_until !== undefined)) {
+  if (!canBePaid(invoice) && (input.steps !== undefined || input.promise_until !== undefined)) {
     throw new ApiError("invoice_not_payable", `Invoice ${invoice.number} is ${invoice.status}: it gets no more reminders.`);
   }
   const current = await invoiceReminderControl(db, invoice.id);

@@ -7,7 +7,7 @@
  */
 import { formatMoney } from "../../shared/money";
 import type { ReminderPolicyValue } from "../../shared/schemas/reminders";
-import { canBePaid, daysBetween, isPayable, utcDay } from "../../shared/status";
+import { amountDue as amountDueOf, canBePaid, daysBetween, isPayable, utcDay } from "../../shared/status";
 import { getSettings } from "../db/settings";
 import { appendInvoiceEvent, type LogMoved } from "../events/log";
 import { publish } from "../events/publish";
@@ -52,7 +52,7 @@ async function deliverReminder(env: Env, message: ReminderMessage, now: Date): P
   const reason =
     invoice === null ? "invoice missing"
     : !isPayable(invoice.status) ? `invoice ${invoice.status}`
-    : !canBePaid({ status: invoice.status, total: invoice.total, amountPaid: invoice.amount_paid }) ? "invoice paid"
+    : !canBePaid(invoice) ? "invoice paid"
     : control?.paused ? "paused"
     : disputed ? "disputed"
     : null;
@@ -76,7 +76,7 @@ async function deliverReminder(env: Env, message: ReminderMessage, now: Date): P
     await finish(db, reminder.id, "skipped", template === null ? "no template" : "customer missing");
     return done("skipped");
   }
-  const amountDue = invoice.total - invoice.amount_paid;
+  const amountDue = amountDueOf(invoice);
   const fees = lateFeesToday(invoice, settings, now);
   const base = publicUrl(env);
   const email = renderReminder(

@@ -42,7 +42,7 @@ const PAID_INVOICES = `SELECT i.customer_id, i.currency, substr(i.issued_at, 1, 
 /** Everything the report reads for a range, in one batch (one consistent snapshot, one round trip). */
 export async function collectionsFacts(db: D1Database, merchantId: string, range: DateRange, asOf: string) {
   const end = dayAfter(range.to);
-  const [cash, refunds, invoiced, paid, lateness, promises] = await db.batch([
+  const [cash, refunds, invoiced, credited, paid, lateness, promises] = await db.batch([
     db
       .prepare(
         `SELECT ${paymentDaySql()} AS day, currency, method, sum(amount) AS amount FROM payments
@@ -67,6 +67,12 @@ export async function collectionsFacts(db: D1Database, merchantId: string, range
       .bind(merchantId, range.from, end),
     db
       .prepare(
+        `SELECT issued_on AS day, currency, '' AS method, sum(total) AS amount FROM credit_notes
+          WHERE merchant_id = ? AND issued_on BETWEEN ? AND ? GROUP BY 1, 2`,
+      )
+      .bind(merchantId, range.from, range.to),
+    db
+      .prepare(
         `SELECT currency, count(*) AS paid_invoices, sum(julianday(paid_on) - julianday(issued_on)) AS days_to_pay,
                 sum(paid_on <= due_date) AS on_time
            FROM (${PAID_INVOICES}) WHERE paid_on BETWEEN ? AND ? GROUP BY currency`,
@@ -86,8 +92,7 @@ export async function collectionsFacts(db: D1Database, merchantId: string, range
     cash: cash!.results as unknown as DayAmountRow[],
     refunds: refunds!.results as unknown as DayAmountRow[],
     invoiced: invoiced!.results as unknown as DayAmountRow[],
-    /** Credit notes by issue day (branch credit-notes' table); none before it merges. */
-    credited: [] as DayAmountRow[],
+    credited: credited!.results as unknown as DayAmountRow[],
     paid: paid!.results as unknown as PaidStatsRow[],
     lateness: lateness!.results as unknown as LatenessRow[],
     promises: promises!.results as unknown as PromiseRow[],

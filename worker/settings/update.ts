@@ -1,5 +1,6 @@
 /** Changing a merchant's settings: each top-level field given replaces the stored one. */
-import type { Settings, SettingsUpdateInput } from "../../shared/schemas/settings";
+import { DEFAULT_CREDIT_NOTE_FORMAT, type Settings, type SettingsUpdateInput } from "../../shared/schemas/settings";
+import { creditNoteCounters, creditNoteNumbersLike } from "../credit-notes/queries";
 import { getSettings, mergeSettings, saveSettingsStatements } from "../db/settings";
 import { appendEvent, type LogMoved } from "../events/log";
 import { ApiError } from "../errors";
@@ -28,6 +29,10 @@ export async function updateSettings(
   if (update.numbering !== undefined && update.numbering.format !== current.settings.numbering.format) {
     await refuseRepeatingFormat(db, merchantId, update.numbering.format, now);
   }
+  const creditNoteFormat = update.numbering?.credit_note_format ?? DEFAULT_CREDIT_NOTE_FORMAT;
+  if (update.numbering !== undefined && creditNoteFormat !== (current.settings.numbering.credit_note_format ?? DEFAULT_CREDIT_NOTE_FORMAT)) {
+    await refuseRepeatingCreditNoteFormat(db, merchantId, creditNoteFormat, now);
+  }
   const next = mergeSettings(current.settings, update);
   await db.batch([
     ...saveSettingsStatements(db, merchantId, next, now),
@@ -36,6 +41,19 @@ export async function updateSettings(
     appendEvent(db, { merchantId, type: "settings.updated", data: { fields: Object.keys(update) }, now }),
   ]);
   return { settings: next, updatedAt: now.toISOString(), moved: { merchantId } };
+}
+
+/** The same for the credit notes' own series (settings.numbering.credit_note_format). */
+async function refuseRepeatingCreditNoteFormat(db: D1Database, merchantId: string, format: string, now: Date): Promise<void> {
+  const [candidates, counters] = await Promise.all([creditNoteNumbersLike(db, merchantId, numberGlob(format)), creditNoteCounters(db, merchantId)]);
+  const taken = numberCollision(format, candidates, counters, now.toISOString().slice(0, 10));
+  if (taken !== null) {
+    throw new ApiError(
+      "credit_note_number_taken",
+      `The format '${format}' would number a new credit note ${taken}, a number an existing credit note already has; choose another (e.g. a new prefix).`,
+      "numbering.credit_note_format",
+    );
+  }
 }
 
 /**

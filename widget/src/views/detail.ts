@@ -1,4 +1,4 @@
-/** One invoice in full, as a dialog: dates, lines, taxes, totals, terms and payments. Pure rendering. */
+/** One invoice in full, as a dialog: dates, lines, taxes, totals, terms, payments and credit notes. Pure rendering. */
 import { html, nothing, type TemplateResult } from "lit";
 import type { Invoice } from "../api";
 import { formatDate, formatQuantity, formatRate } from "../format";
@@ -9,6 +9,7 @@ export function detailView(ui: Ui, invoice: Invoice, close: () => void): Templat
   const locale = ui.locale;
   const money = (amount: number) => ui.money(amount, invoice.currency);
   const onKey = (event: KeyboardEvent) => event.key === "Escape" && close();
+  const credited = locale === "fr" ? "Avoirs" : "Credit notes";
   return html`<div class="panel dialog" part="dialog" role="dialog" aria-modal="true" aria-labelledby="detail-title" @keydown=${onKey}>
     <h2 id="detail-title" tabindex="-1" data-autofocus>${t.invoice} ${invoice.number}</h2>
     <p class="meta">
@@ -27,6 +28,7 @@ export function detailView(ui: Ui, invoice: Invoice, close: () => void): Templat
       ${invoice.tax_breakdown.map((row) => html`<dt>${t.vat} ${formatRate(row.tax_rate, locale)}</dt><dd>${money(row.tax_amount)}</dd>`)}
       <dt>${t.totalIncl}</dt><dd>${money(invoice.total)}</dd>
       <dt>${t.amountPaid}</dt><dd>${money(invoice.amount_paid)}</dd>
+      ${invoice.amount_credited > 0 ? html`<dt>${credited}</dt><dd>${money(invoice.amount_credited)}</dd>` : nothing}
       <dt><strong>${t.amountDue}</strong></dt><dd><strong>${money(invoice.amount_due)}</strong></dd>
       ${invoice.late_fees ? html`<dt>${t.lateFees}</dt><dd>${money(invoice.late_fees.total)}</dd>` : nothing}
     </dl>
@@ -35,6 +37,11 @@ export function detailView(ui: Ui, invoice: Invoice, close: () => void): Templat
     ${invoice.payments.length > 0
       ? html`<h3>${t.history}</h3><ul role="list">${invoice.payments.map(
           (payment) => html`<li><span>${formatDate(payment.created.slice(0, 10), locale)}</span><span class="amount">${money(payment.amount - payment.amount_refunded)}</span><span class="meta">${payment.status}</span></li>`,
+        )}</ul>`
+      : nothing}
+    ${invoice.credit_notes.length > 0
+      ? html`<h3>${credited}</h3><ul role="list" part="credit-notes">${invoice.credit_notes.map(
+          (note) => html`<li><span>${note.number}</span><span>${formatDate(note.issued_on, locale)}</span><span class="amount">${money(note.total)}</span></li>`,
         )}</ul>`
       : nothing}
     <div class="actions spaced">
