@@ -30,6 +30,7 @@ import { reminderRoutes } from "./reminders/routes";
 import { trackingRoutes } from "./reminders/tracking-routes";
 import { csvExports } from "./exports/csv-routes";
 import { collections } from "./reports/collections-routes";
+import { agingRoutes } from "./reports/aging-routes";
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -82,6 +83,7 @@ app.route("/v1/settings", settings);
 app.route("/v1/webhook_endpoints", webhooks);
 app.route("/v1/exports", csvExports);
 app.route("/v1/reports", collections);
+app.route("/v1/reports", agingRoutes);
 app.route("/webhooks", providerWebhooks);
 app.route("/sandbox", sandboxRoutes);
 app.route("/pay", payRoutes);

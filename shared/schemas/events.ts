@@ -20,6 +20,7 @@ export const EVENT_TYPES = [
   "payment.failed",
   "payment.refunded",
   "payment.disputed",
+  "credit_note.issued",
   "reminder.sent",
   "reminder.opened",
   "reminder.clicked",

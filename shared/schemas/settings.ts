@@ -4,6 +4,7 @@ import { Address } from "./customers";
 import { Terms } from "./invoices";
 import { DEFAULT_REMINDER_POLICY, ReminderPolicy } from "./reminders";
 import { DEFAULT_LATE_FEE_POLICY, LateFeePolicySchema } from "./late-fees";
+import { AccountingSettingsSchema, AccountingSettingsUpdate, DEFAULT_ACCOUNTING } from "./accounting";
 
 /**
  * A numbering format: literal characters plus `{YYYY}`, `{YY}`, `{MM}` and exactly one `{SEQ}` or
@@ -45,6 +46,7 @@ export const SettingsSchema = z
     reminders: ReminderPolicy,
     late_fees: LateFeePolicySchema.meta({ description: "The default late-fee policy of new invoices (French B2B statutory by default)." }),
     branding: z.object({ accent_color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(), logo_url: z.url().max(500).optional() }),
+    accounting: AccountingSettingsSchema.meta({ description: "Account numbers, journals and book exchange rates of the FEC export (French defaults)." }),
   })
   .meta({ id: "Settings" });
 
@@ -64,6 +66,7 @@ export const SettingsUpdate = z
     }),
     reminders: ReminderPolicy,
     late_fees: LateFeePolicySchema,
+    accounting: AccountingSettingsUpdate,
   })
   .partial()
   .meta({ id: "SettingsUpdate" });
@@ -72,6 +75,8 @@ export const SettingsResponse = SettingsSchema.extend({ object: z.literal("setti
 
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingsUpdateInput = z.infer<typeof SettingsUpdate>;
+/** What `mergeSettings` takes: an update whose `accounting` block is already completed with the defaults. */
+export type SettingsMergeInput = Omit<SettingsUpdateInput, "accounting"> & { accounting?: Settings["accounting"] };
 
 /** Credit notes' numbering when the settings name none. */
 export const DEFAULT_CREDIT_NOTE_FORMAT = "AV{YYYY}-{SEQ:6}";
@@ -93,4 +98,5 @@ export const DEFAULT_SETTINGS: Settings = {
   branding: {},
   reminders: DEFAULT_REMINDER_POLICY,
   late_fees: { ...DEFAULT_LATE_FEE_POLICY, recovery_indemnity_currency: "eur", applies_to_consumers: false },
+  accounting: DEFAULT_ACCOUNTING,
 };

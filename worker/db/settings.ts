@@ -1,5 +1,5 @@
 /** The settings store every feature reads: one JSON document per merchant, and the CORS origin index derived from it. */
-import { DEFAULT_SETTINGS, SettingsSchema, type Settings, type SettingsUpdateInput } from "../../shared/schemas/settings";
+import { DEFAULT_SETTINGS, SettingsSchema, type Settings, type SettingsMergeInput } from "../../shared/schemas/settings";
 
 /** A merchant's settings; fields added to the product later fall back to their defaults. */
 export async function getSettings(db: D1Database, merchantId: string): Promise<{ settings: Settings; updatedAt: string | null }> {
@@ -10,7 +10,7 @@ export async function getSettings(db: D1Database, merchantId: string): Promise<{
 }
 
 /** Applies an update: each given top-level field replaces the stored one. */
-export function mergeSettings(current: Settings, update: SettingsUpdateInput): Settings {
+export function mergeSettings(current: Settings, update: SettingsMergeInput): Settings {
   return { ...current, ...Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined)) };
 }
 

@@ -89,17 +89,27 @@ export const INVOICE_SNAPSHOT_SQL = `json_object('number', number, 'status', sta
   'version', version)`;
 
 /**
+ * What the ledger needs of an issued (or voided) invoice, as SQL over a row of `invoices`: its
+ * subtotal and tax, and the per-rate breakdown summed from its lines (`{tax_rate, subtotal, tax}`).
+ */
+export const INVOICE_ACCOUNTING_SQL = `json_object('subtotal', subtotal, 'tax', tax, 'tax_breakdown', json((
+  SELECT json_group_array(json_object('tax_rate', tax_rate, 'subtotal', s, 'tax', t)) FROM (
+    SELECT tax_rate, sum(amount_subtotal) AS s, sum(amount_tax) AS t FROM invoice_lines WHERE invoice_id = invoices.id GROUP BY tax_rate ORDER BY tax_rate))))`;
+
+/**
  * Appends an invoice event whose data is read from the invoice row inside the same transaction,
- * so the event always shows the state the change produced.
+ * so the event always shows the state the change produced. `accounting` adds the amounts the
+ * ledger posts (`INVOICE_ACCOUNTING_SQL`), for `invoice.issued` and `invoice.voided`.
  */
 export function appendInvoiceEvent(
   db: D1Database,
-  event: { type: EventType; invoiceId: string; paymentId?: string | null; now: Date; extra?: Record<string, unknown> },
+  event: { type: EventType; invoiceId: string; paymentId?: string | null; now: Date; extra?: Record<string, unknown>; accounting?: boolean },
 ): D1PreparedStatement {
+  const snapshot = event.accounting ? `json_patch(${INVOICE_SNAPSHOT_SQL}, ${INVOICE_ACCOUNTING_SQL})` : INVOICE_SNAPSHOT_SQL;
   return db
     .prepare(
       `INSERT INTO events (id_suffix, merchant_id, type, invoice_id, payment_id, customer_id, data, created_at)
-       SELECT ?, merchant_id, ?, id, ?, customer_id, json_patch(${INVOICE_SNAPSHOT_SQL}, ?), ?
+       SELECT ?, merchant_id, ?, id, ?, customer_id, json_patch(${snapshot}, ?), ?
        FROM invoices WHERE id = ?`,
     )
     .bind(randomBase32(16), event.type, event.paymentId ?? null, JSON.stringify(event.extra ?? {}), event.now.toISOString(), event.invoiceId);

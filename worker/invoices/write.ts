@@ -110,7 +110,7 @@ export async function createInvoice(db: D1Database, merchantId: string, input: I
     const { dueDate, netDays } = dueDateAtIssue({ due_date: input.due_date ?? null, net_days: input.net_days ?? null }, settings, now);
     statements.push(
       ...issueStatements(db, { merchantId, invoiceId: id, format: settings.numbering.format, now, dueDate, netDays }),
-      appendInvoiceEvent(db, { type: "invoice.issued", invoiceId: id, now }),
+      appendInvoiceEvent(db, { type: "invoice.issued", invoiceId: id, now, accounting: true, extra: { issued_on: utcDay(now) } }),
       ...scheduleInvoiceStatements(db, merchantId, id, dueDate, offsetsOf(settings.reminders, null), now),
     );
   }
@@ -171,7 +171,7 @@ export async function issueInvoice(db: D1Database, merchantId: string, invoiceId
     await runBatch(db, [
       versionGuard(db, "invoices", row),
       ...issueStatements(db, { merchantId, invoiceId, format: settings.numbering.format, now, dueDate, netDays }),
-      appendInvoiceEvent(db, { type: "invoice.issued", invoiceId, now }),
+      appendInvoiceEvent(db, { type: "invoice.issued", invoiceId, now, accounting: true, extra: { issued_on: utcDay(now) } }),
       ...scheduleInvoiceStatements(db, merchantId, invoiceId, dueDate, offsetsOf(settings.reminders, null), now),
     ]);
   });
@@ -195,7 +195,7 @@ export async function voidInvoice(db: D1Database, merchantId: string, invoiceId:
     await runBatch(db, [
       versionGuard(db, "invoices", row),
       db.prepare("UPDATE invoices SET status = 'void', voided_at = ?, updated_at = ?, version = version + 1 WHERE id = ?").bind(at, at, row.id),
-      appendInvoiceEvent(db, { type: "invoice.voided", invoiceId, now }),
+      appendInvoiceEvent(db, { type: "invoice.voided", invoiceId, now, accounting: true, extra: { voided_on: utcDay(now) } }),
     ]);
   });
   return { merchantId };

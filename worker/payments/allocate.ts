@@ -100,7 +100,11 @@ export async function recordOfflinePayment(db: D1Database, merchantId: string, i
         type: "payment.succeeded",
         paymentId,
         customerId: invoices[0]!.customer_id,
-        data: { amount: input.amount, currency: input.currency, method: input.method, allocations: input.allocations },
+        // What the ledger posts: the date the money arrived, the reference, the split per invoice.
+        data: {
+          amount: input.amount, currency: input.currency, method: input.method, reference: input.reference ?? null,
+          received_on: input.received_on ?? utcDay(now), allocations: input.allocations, amount_unallocated: 0,
+        },
         now,
       }),
     );

@@ -7,7 +7,7 @@
  * State only moves forward: pending → processing → failed → succeeded (a card payment may succeed
  * after a failed attempt; a late failure never undoes a success) → partially_refunded → refunded.
  */
-import { amountDue, isPayable, statusForAmounts } from "../../shared/status";
+import { amountDue, isPayable, statusForAmounts, utcDay } from "../../shared/status";
 import { runBatch, versionGuard, withRetries } from "../db/batch";
 import { appendEvent, appendInvoiceEvent } from "../events/log";
 import type { InvoiceRow } from "../invoices/queries";
@@ -132,7 +132,10 @@ export async function settleSucceeded(
         type: "payment.succeeded",
         paymentId,
         customerId: payment.customer_id,
-        data: { amount, currency: payment.currency, method: payment.method, provider: payment.provider, allocations: applied, amount_unallocated: left },
+        data: {
+          amount, currency: payment.currency, method: payment.method, provider: payment.provider, reference: payment.reference,
+          received_on: utcDay(now), allocations: applied, amount_unallocated: left,
+        },
         now,
       }),
     );
@@ -238,8 +241,12 @@ export async function reversePayment(
       type: reversal.kind === "dispute" ? "payment.disputed" : "payment.refunded",
       paymentId: payment.id,
       customerId: payment.customer_id,
+      // `allocations` (the same as `invoices`) is what came back from each invoice; `amount_from_credit`
+      // what came out of the payment's unallocated money. The ledger posts both against the bank.
       data: {
-        refund: refundId, amount, currency: payment.currency, amount_refunded: payment.amount_refunded + amount, reason: reversal.reason, invoices: reopened,
+        refund: refundId, amount, currency: payment.currency, method: payment.method, amount_refunded: payment.amount_refunded + amount,
+        reason: reversal.reason, invoices: reopened, allocations: reopened, amount_from_credit: amount - reopened.reduce((sum, part) => sum + part.amount, 0),
+        refunded_on: utcDay(now),
         ...(reversal.creditNoteId ? { credit_note: reversal.creditNoteId } : {}),
       },
       now,

@@ -1,4 +1,6 @@
 /** Changing a merchant's settings: each top-level field given replaces the stored one. */
+import { completeAccounting } from "../../shared/schemas/accounting";
+import { isCurrency } from "../../shared/currencies";
 import { DEFAULT_CREDIT_NOTE_FORMAT, type Settings, type SettingsUpdateInput } from "../../shared/schemas/settings";
 import { creditNoteCounters, creditNoteNumbersLike } from "../credit-notes/queries";
 import { getSettings, mergeSettings, saveSettingsStatements } from "../db/settings";
@@ -33,7 +35,13 @@ export async function updateSettings(
   if (update.numbering !== undefined && creditNoteFormat !== (current.settings.numbering.credit_note_format ?? DEFAULT_CREDIT_NOTE_FORMAT)) {
     await refuseRepeatingCreditNoteFormat(db, merchantId, creditNoteFormat, now);
   }
-  const next = mergeSettings(current.settings, update);
+  for (const code of Object.keys(update.accounting?.exchange_rates ?? {})) {
+    if (!isCurrency(code) || code === "eur") {
+      throw new ApiError("parameter_invalid", `'${code}' is not a foreign currency Quittance knows (the FEC is kept in euros).`, `accounting.exchange_rates.${code}`);
+    }
+  }
+  const { accounting, ...rest } = update;
+  const next = mergeSettings(current.settings, { ...rest, ...(accounting ? { accounting: completeAccounting(accounting) } : {}) });
   await db.batch([
     ...saveSettingsStatements(db, merchantId, next, now),
     // A new policy applies to the steps not sent yet; sent ones stay as they were.

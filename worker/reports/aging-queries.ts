@@ -1,0 +1,58 @@
+/** The ageing report's SQL over the ledger: receivables grouped by customer, currency and bucket. */
+import { CUSTOMER_CREDIT_SQL, RECEIVABLE_BALANCES_SQL } from "../ledger/receivables";
+
+export interface BucketRow {
+  customer_id: string;
+  currency: string;
+  /** 0: not yet due; n: past due, at most the n-th limit (the last: beyond every limit). */
+  bucket: number;
+  amount: number;
+  invoices: number;
+}
+
+/**
+ * Receivables at `asOf` grouped by (customer, currency, bucket) — or by (currency, bucket) with
+ * `byCustomer` false. Bucket = 0 when not yet due, else 1 + the number of limits below the days
+ * past due (as_of − due date), so day 30 falls in 1-30 and day 31 in 31-60.
+ */
+export async function bucketRows(db: D1Database, merchantId: string, asOf: string, limits: readonly number[], byCustomer: boolean): Promise<BucketRow[]> {
+  const days = "CAST(julianday(?2) - julianday(i.due_date) AS INTEGER)";
+  const bucket = `CASE WHEN i.due_date IS NULL OR ${days} <= 0 THEN 0 ELSE 1 + (SELECT count(*) FROM json_each(?3) WHERE value < ${days}) END`;
+  const customer = byCustomer ? "r.customer_id" : "''";
+  const { results } = await db
+    .prepare(
+      `SELECT ${customer} AS customer_id, r.currency, ${bucket} AS bucket, sum(r.amount) AS amount, count(*) AS invoices
+       FROM (${RECEIVABLE_BALANCES_SQL}) r JOIN invoices i ON i.id = r.invoice_id
+       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    )
+    .bind(merchantId, asOf, JSON.stringify(limits))
+    .all<BucketRow>();
+  return results;
+}
+
+/** Each customer's unallocated credit at `asOf`, per currency. */
+export async function creditRows(db: D1Database, merchantId: string, asOf: string): Promise<{ customer_id: string; currency: string; amount: number }[]> {
+  const { results } = await db.prepare(CUSTOMER_CREDIT_SQL).bind(merchantId, asOf).all<{ customer_id: string; currency: string; amount: number }>();
+  return results;
+}
+
+/** Credit notes issued up to `asOf`, per currency: how many and their total. */
+export async function creditNoteTotals(db: D1Database, merchantId: string, asOf: string): Promise<{ currency: string; count: number; amount: number }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT currency, count(DISTINCT seq) AS count, sum(credit) AS amount FROM ledger_lines
+       WHERE merchant_id = ? AND source = 'credit_note' AND role = 'receivable' AND entry_date <= ? GROUP BY currency`,
+    )
+    .bind(merchantId, asOf)
+    .all<{ currency: string; count: number; amount: number }>();
+  return results;
+}
+
+/** Names of some customers of a merchant. */
+export async function customerNames(db: D1Database, merchantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const { results } = await db
+    .prepare("SELECT id, name FROM customers WHERE merchant_id = ? AND id IN (SELECT value FROM json_each(?))")
+    .bind(merchantId, JSON.stringify(ids))
+    .all<{ id: string; name: string }>();
+  return new Map(results.map((row) => [row.id, row.name]));
+}
