@@ -65,6 +65,11 @@ async function seed(): Promise<Seeded> {
     expect(started.status).toBe(201);
     expect((await recordPayment(merchant.key, [{ invoice: inv7.id, amount: inv7.total }])).status).toBe(201);
     expect((await api(null, "POST", `/sandbox/pay/${started.body.action.token}`, { card_number: "4242424242424242" })).body.status).toBe("succeeded");
+    // Credit notes: a partial one by amount on a partly paid invoice, one refunded through the payment.
+    at("2026-04-10T10:00:00Z");
+    expect((await api(merchant.key, "POST", `/v1/invoices/${inv2.id}/credit_notes`, { amount: 5_000, reason: "Remise, accordée" })).status).toBe(201);
+    at("2026-04-11T10:00:00Z");
+    expect((await api(merchant.key, "POST", `/v1/invoices/${inv6.id}/credit_notes`, { amount: 2_000, refund: true, reason: "=1+1" })).status).toBe(201);
     return { merchant, other, invoices: { inv1, inv2, inv3, inv4, inv5, inv6, inv7 } };
   } finally {
     vi.useRealTimers();
@@ -101,7 +106,9 @@ describe("GET /v1/exports/invoices.csv", () => {
       expect(rows).toHaveLength(invoice.lines.length);
       for (const row of rows) {
         expect(row).toMatchObject({ invoice_number: invoice.number, currency: invoice.currency, status: invoice.status });
-        expect([minor(row.invoice_ttc!), minor(row.amount_paid!), minor(row.amount_due!)]).toEqual([invoice.total, invoice.amount_paid, invoice.amount_due]);
+        expect([minor(row.invoice_ttc!), minor(row.amount_paid!), minor(row.amount_credited!), minor(row.amount_due!)]).toEqual([
+          invoice.total, invoice.amount_paid, invoice.amount_credited, invoice.amount_due,
+        ]);
       }
     }
   });
@@ -163,8 +170,11 @@ describe("GET /v1/exports/payments.csv", () => {
     expect(csv.headers.get("content-disposition")).toBe('attachment; filename="payments_2026-01-01_2026-12-31.csv"');
     const payments = ((await api(seeded.merchant.key, "GET", "/v1/payments?limit=100")).body.data as any[]).filter((payment) => payment.status !== "failed");
     expect(payments).toHaveLength(5);
-    expect(csv.rows).toHaveLength(payments.reduce((sum, payment) => sum + payment.allocations.length + (payment.amount_unallocated > 0 ? 1 : 0), 0));
-    expect(csv.rows).toHaveLength(7);
+    // A remainder row whenever a payment holds more than its allocations, even when that remainder was refunded since.
+    const remainder = (payment: any) => payment.amount - payment.allocations.reduce((sum: number, allocation: any) => sum + allocation.amount, 0);
+    expect(csv.rows).toHaveLength(payments.reduce((sum, payment) => sum + payment.allocations.length + (remainder(payment) > 0 ? 1 : 0), 0));
+    // 5 payments, 6 allocations and 2 remainders: the card payment's, and what the refunded credit note took off the batch.
+    expect(csv.rows).toHaveLength(8);
     const amounts: Record<string, number> = {};
     const refunded: Record<string, number> = {};
     for (const payment of payments) {
@@ -173,10 +183,10 @@ describe("GET /v1/exports/payments.csv", () => {
     }
     expect(sumBy(csv.rows, "amount")).toEqual(amounts);
     expect(sumBy(csv.rows, "refunded")).toEqual(refunded);
-    expect(refunded.eur).toBe(1_000);
+    expect(refunded.eur).toBeGreaterThan(1_000);
     const credit = csv.rows.filter((row) => row.kind === "unallocated");
-    expect(credit).toHaveLength(1);
-    expect(credit[0]).toMatchObject({ invoice_id: "", invoice_number: "", method: "sandbox", provider: "sandbox", received_on: "2026-05-01", customer_name: `'${HOSTILE_NAME}` });
+    expect(credit).toHaveLength(2);
+    expect(credit.find((row) => row.method === "sandbox")).toMatchObject({ invoice_id: "", invoice_number: "", method: "sandbox", provider: "sandbox", received_on: "2026-05-01", customer_name: `'${HOSTILE_NAME}` });
     const yen = csv.rows.find((row) => row.currency === "jpy")!;
     expect(yen).toMatchObject({ kind: "allocation", invoice_id: seeded.invoices.inv3!.id, amount: "2199", received_on: "2026-02-20", method: "bank_transfer" });
   });
@@ -184,6 +194,33 @@ describe("GET /v1/exports/payments.csv", () => {
   it("should take the range by the day the money came", async () => {
     const february = await fetchCsv(seeded.merchant.key, "/v1/exports/payments.csv?from=2026-02-01&to=2026-02-28");
     expect(february.rows.map((row) => row.received_on)).toEqual(["2026-02-15", "2026-02-20"]);
+  });
+});
+
+describe("GET /v1/exports/credit_notes.csv", () => {
+  it("should give one row per credit-note line, adding up to the API's credit notes", async () => {
+    const csv = await fetchCsv(seeded.merchant.readOnlyKey, `/v1/exports/credit_notes.csv?${YEAR}`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-disposition")).toBe('attachment; filename="credit_notes_2026-01-01_2026-12-31.csv"');
+    const notes = (await api(seeded.merchant.key, "GET", "/v1/credit_notes?limit=100")).body.data as any[];
+    expect(notes).toHaveLength(2);
+    expect(csv.rows).toHaveLength(notes.reduce((sum, note) => sum + note.lines.length, 0));
+    const totals: Record<string, number> = {};
+    for (const note of notes) totals[note.currency] = (totals[note.currency] ?? 0) + note.total;
+    expect(sumBy(csv.rows, "line_ttc")).toEqual(totals);
+    for (const note of notes) {
+      const rows = csv.rows.filter((row) => row.credit_note_id === note.id);
+      expect(rows).toHaveLength(note.lines.length);
+      expect(rows[0]).toMatchObject({ credit_note_number: note.number, invoice_id: note.invoice, invoice_number: note.invoice_number });
+      expect([minor(rows[0]!.credit_note_ttc!), minor(rows[0]!.applied_to_invoice!), minor(rows[0]!.to_credit!), minor(rows[0]!.refunded!)]).toEqual([
+        note.total, note.applied_to_invoice, note.to_credit, note.refunded,
+      ]);
+    }
+    const refunded = csv.rows.find((row) => row.invoice_id === seeded.invoices.inv6!.id)!;
+    expect(refunded).toMatchObject({ issued_on: "2026-04-11", invoice_issued_on: "2026-04-01", reason: "'=1+1", customer_name: AWKWARD_NAME });
+    expect(minor(refunded.refunded!)).toBeGreaterThan(0);
+    expect(csv.rows.find((row) => row.invoice_id === seeded.invoices.inv2!.id)!.reason).toBe("Remise, accordée");
+    expect((await fetchCsv(seeded.merchant.key, "/v1/exports/credit_notes.csv?from=2026-04-11&to=2026-04-30")).rows.map((row) => row.invoice_id)).toEqual([seeded.invoices.inv6!.id]);
   });
 });
 

@@ -233,3 +233,23 @@ describe("collections across a month boundary", () => {
     expect(await cash("week")).toEqual([["2026-W05", 3_500], ["2026-W06", 0]]);
   });
 });
+
+describe("collections with credit notes", () => {
+  it("should subtract a credit note from invoiced on its own issue day", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    at("2026-05-29");
+    const merchant = await createMerchant();
+    const customer = (await createCustomer(merchant.key)).id;
+    const invoice = await createInvoice(merchant.key, customer); // 120.00
+    at("2026-06-02");
+    expect((await api(merchant.key, "POST", `/v1/invoices/${invoice.id}/credit_notes`, { amount: 3_000, reason: "Retard de livraison" })).status).toBe(201);
+    vi.useRealTimers();
+    const report = await api(merchant.key, "GET", "/v1/reports/collections?from=2026-05-01&to=2026-06-30&interval=month");
+    expect(report.body.periods.map((period: any) => period.currencies[0].invoiced)).toEqual([
+      { issued: 12_000, credited: 0, net: 12_000 },
+      { issued: 0, credited: 3_000, net: -3_000 },
+    ]);
+    // Sales 120 − 30 = 90 over 61 days; 90 still receivable → DSO = 90 ÷ 90 × 61 = 61.
+    expect(report.body.summary[0]).toMatchObject({ sales_incl_tax: 9_000, receivables_at_end: 9_000, dso: 61 });
+  });
+});
