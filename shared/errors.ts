@@ -43,6 +43,8 @@ export const ERROR_STATUS = {
   reminder_too_soon: 409,
   reminders_paused: 409,
   payment_not_refundable: 409,
+  /** An export needs a setting the merchant has not given (the SIREN, a book exchange rate). */
+  accounting_settings_incomplete: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   amount_too_large: 422,

@@ -31,6 +31,7 @@ import { trackingRoutes } from "./reminders/tracking-routes";
 import { csvExports } from "./exports/csv-routes";
 import { collections } from "./reports/collections-routes";
 import { agingRoutes } from "./reports/aging-routes";
+import { fecRoutes } from "./exports/fec-routes";
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -84,6 +85,7 @@ app.route("/v1/webhook_endpoints", webhooks);
 app.route("/v1/exports", csvExports);
 app.route("/v1/reports", collections);
 app.route("/v1/reports", agingRoutes);
+app.route("/v1/exports", fecRoutes);
 app.route("/webhooks", providerWebhooks);
 app.route("/sandbox", sandboxRoutes);
 app.route("/pay", payRoutes);

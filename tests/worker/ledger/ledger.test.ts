@@ -100,3 +100,45 @@ describe("the ledger derived from the event log", () => {
     await expect(env.DB.prepare("UPDATE ledger_lines SET debit = debit + 1 WHERE merchant_id = ?").bind(merchant.id).run()).rejects.toThrow(/immutable/);
   });
 });
+
+describe("the ledger with real credit notes (branch credit-notes merged)", () => {
+  it("should keep every invoice's receivable equal to its amount due and the credit equal to the customer's balance after credit notes on unpaid, partly paid and paid invoices", async () => {
+    const merchant = await createMerchant();
+    const customer = (await createCustomer(merchant.key)).id;
+    const unpaid = await createInvoice(merchant.key, customer, { lines: [{ description: "A", quantity: 1, unit_amount: 10_000, tax_rate: 2000 }, { description: "B", quantity: 1, unit_amount: 5_000, tax_rate: 550 }] });
+    const partly = await createInvoice(merchant.key, customer);
+    const paid = await createInvoice(merchant.key, customer);
+    const refunded = await createInvoice(merchant.key, customer);
+    expect((await recordPayment(merchant.key, [{ invoice: partly.id, amount: 8_000 }])).status).toBe(201);
+    expect((await recordPayment(merchant.key, [{ invoice: paid.id, amount: paid.total }, { invoice: refunded.id, amount: refunded.total }])).status).toBe(201);
+    const notes = [
+      [unpaid.id, { amount: 3_000, reason: "remise" }],
+      [partly.id, { reason: "annulation" }], // the whole invoice: 4 000 due credited, 8 000 paid back to credit
+      [paid.id, { amount: 6_000, reason: "retour" }],
+      [refunded.id, { reason: "annulée", refund: true }],
+    ] as const;
+    for (const [invoice, body] of notes) {
+      const issued = await api(merchant.key, "POST", `/v1/invoices/${invoice}/credit_notes`, body);
+      expect(issued.status, issued.text).toBe(201);
+    }
+    await catchUpLedger(env.DB, merchant.id);
+    const lines = await allLines(merchant.id);
+    const { byEntry, byInvoice, credit } = balances(lines);
+    expect([...byEntry.values()].every((difference) => difference === 0)).toBe(true);
+    for (const invoice of [unpaid, partly, paid, refunded]) {
+      const shown = (await api(merchant.key, "GET", `/v1/invoices/${invoice.id}`)).body;
+      expect({ invoice: shown.number, receivable: byInvoice.get(invoice.id) ?? 0 }).toEqual({ invoice: shown.number, receivable: shown.amount_due });
+    }
+    const balancesShown = (await api(merchant.key, "GET", `/v1/customers/${customer}`)).body.credit_balances;
+    expect(credit.get(`${customer}:eur`) ?? 0).toBe(balancesShown[0]?.amount ?? 0);
+    expect(credit.get(`${customer}:eur`)).toBe(8_000 + 6_000);
+    const creditNoteLines = lines.filter((line) => line.source === "credit_note");
+    expect(creditNoteLines.filter((line) => line.role === "revenue" && line.tax_rate === 550).length).toBeGreaterThan(0);
+    // The replay through the feed rebuilds the same lines, credit notes included.
+    const events = (await collectEvents<any>(merchant.key, 50)).items;
+    const rebuilt = events.flatMap((event) =>
+      projectEvent({ merchant_id: merchant.id, seq: seqOfEventId(event.id)!, type: event.type, invoice_id: event.invoice, payment_id: event.payment, customer_id: event.customer, created_at: event.created, data: event.data }, {}),
+    );
+    expect(rebuilt).toEqual(lines);
+  });
+});
