@@ -28,6 +28,8 @@ import { devRoutes } from "./dev/routes";
 import { payRoutes } from "./pay/routes";
 import { reminderRoutes } from "./reminders/routes";
 import { trackingRoutes } from "./reminders/tracking-routes";
+import { csvExports } from "./exports/csv-routes";
+import { collections } from "./reports/collections-routes";
 import { agingRoutes } from "./reports/aging-routes";
 import { fecRoutes } from "./exports/fec-routes";
 
@@ -80,6 +82,8 @@ app.route("/v1/client", clientPayments);
 app.route("/v1/settings/providers", providerSettings);
 app.route("/v1/settings", settings);
 app.route("/v1/webhook_endpoints", webhooks);
+app.route("/v1/exports", csvExports);
+app.route("/v1/reports", collections);
 app.route("/v1/reports", agingRoutes);
 app.route("/v1/exports", fecRoutes);
 app.route("/webhooks", providerWebhooks);
