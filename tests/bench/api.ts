@@ -33,6 +33,7 @@ interface Figures {
   rps: number;
   p50: number;
   p99: number;
+  requests: number;
   /** Answers with another status than expected (and requests that got no answer, as 0). */
   unexpected: number;
   unexpectedStatuses: Set<number>;
@@ -48,12 +49,13 @@ async function measure(base: string, path: string, headers: Record<string, strin
     }),
   });
   if (result.errors + result.timeouts > 0) (unexpected += result.errors + result.timeouts, unexpectedStatuses.add(0));
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, unexpected, unexpectedStatuses };
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, unexpected, unexpectedStatuses };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const medianOf = (runs: Figures[]): Figures => ({
   rps: median(runs.map((run) => run.rps)), p50: median(runs.map((run) => run.p50)), p99: median(runs.map((run) => run.p99)),
+  requests: runs.reduce((sum, run) => sum + run.requests, 0),
   unexpected: runs.reduce((sum, run) => sum + run.unexpected, 0),
   unexpectedStatuses: new Set(runs.flatMap((run) => [...run.unexpectedStatuses])),
 });
@@ -90,8 +92,14 @@ async function main(): Promise<void> {
       ["status", (merchant) => `/v1/invoices/${merchant.statusInvoice}/status`],
       ["list ?limit=20", () => "/v1/invoices?limit=20"],
       ["list ?overdue=true", () => "/v1/invoices?overdue=true"],
-      ["events ?type= (no match)", () => "/v1/events?type=invoice.uncollectible"],
+      ["events ?type= (no match)", () => "/v1/events?type=reminder.clicked"],
     ];
+    for (const [name, pathOf] of growthRoutes) {
+      for (const merchant of seeded) {
+        const answer = await fetch(`${base}${pathOf(merchant)}`, { headers: authOf(merchant) });
+        if (answer.status !== 200) throw new Error(`${name} answers ${answer.status} for the ${merchant.invoices}-invoice merchant: ${await answer.text()}`);
+      }
+    }
 
     await measure(base, "/health", {}, 3); // warm-up
     await measure(base, statusPath, authOf(largest), 3);
@@ -140,7 +148,9 @@ async function main(): Promise<void> {
     const statuses = [...new Set(everyRun.flatMap((run) => [...run.unexpectedStatuses]))].join(", ");
     console.log(`\nnoise: /health ranged ${spread(runs.health)} req/s over the rounds, status ${spread(runs.status)}, 304 ${spread(runs.revalidated)}${unexpected ? `; ${unexpected} answers with an unexpected status (${statuses}; 0 = no answer)!` : ""}`);
     const mib = (value: number | null) => (value === null ? "n/a" : `${value.toFixed(1)} MiB`);
-    console.log(`memory: workerd resident ${rssSamples[0]!.toFixed(0)} → max ${Math.max(...rssSamples).toFixed(0)} → ${rssSamples.at(-1)!.toFixed(0)} MiB over the load; the Worker's live JS heap after a full GC ${mib(heapBefore)} before, ${mib(heapAfter)} after`);
+    const served = everyRun.reduce((sum, run) => sum + run.requests, 0);
+    const perRequest = heapBefore !== null && heapAfter !== null ? ` (${(((heapAfter - heapBefore) * 1024 * 1024) / served).toFixed(1)} bytes kept per request)` : "";
+    console.log(`memory over ${served} requests: workerd resident ${rssSamples[0]!.toFixed(0)} → max ${Math.max(...rssSamples).toFixed(0)} → ${rssSamples.at(-1)!.toFixed(0)} MiB; the Worker's live JS heap after a full GC ${mib(heapBefore)} before, ${mib(heapAfter)} after${perRequest}`);
   } finally {
     server.stop();
   }
