@@ -55,7 +55,7 @@ export interface ServerOptions {
   /** A fixed merchant id (the demo merchant, for the demo pages). */
   merchantId?: string;
   /** Writes to the database before the server starts. */
-  beforeStart?: (keys: MerchantKeys, target: D1Target) => void;
+  beforeStart?: (keys: MerchantKeys, target: D1Target) => void | Promise<void>;
   /** Extra Worker variables (`--var NAME:value`), e.g. a limit raised for a benchmark. */
   vars?: Record<string, string>;
   /** Where wrangler's DevTools inspector listens (to read the Worker's JS heap). */
@@ -97,7 +97,7 @@ export async function startBenchServer(port: number, options: ServerOptions = {}
   const target: D1Target = { remote: false, extraArgs: ["-c", config, "--persist-to", join(benchDir, "state")] };
   applyMigrations(target);
   const keys = await createMerchant("Bench SARL", { livemode: false, ...(options.merchantId ? { merchantId: options.merchantId } : {}) }, target);
-  options.beforeStart?.(keys, target);
+  await options.beforeStart?.(keys, target);
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(
     "wrangler",

@@ -1,6 +1,7 @@
 /** Test helpers: real merchants in the migrated D1, and calls through the real Worker. */
 import { env, exports } from "cloudflare:workers";
 import { DEFAULT_SETTINGS } from "../../shared/schemas/settings";
+import { AUTH_CACHE_TTL_MS } from "../../worker/auth/cache";
 import { prepareMerchant, toStatements } from "../../worker/auth/keys";
 
 export interface TestMerchant {
@@ -86,4 +87,13 @@ export async function databaseFingerprint(): Promise<string> {
     env.DB.prepare("SELECT group_concat(data) AS d FROM settings"),
   ]);
   return JSON.stringify(results.map((result) => result.results));
+}
+
+/**
+ * Resolves once a credential change written at `since` straight to D1 (another isolate, the merchant
+ * command) must be seen by every isolate: the credential cache's lifetime, plus a little.
+ */
+export async function authCacheLifetimeSince(since: number): Promise<void> {
+  const wait = since + AUTH_CACHE_TTL_MS + 20 - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 }

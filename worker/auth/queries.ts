@@ -7,6 +7,8 @@ export interface SecretKeyRow {
 }
 
 export interface ClientSessionRow {
+  /** Null only for sessions minted before sessions had ids (migration 0008). */
+  id: string | null;
   merchant_id: string;
   customer_id: string;
   expires_at: string;
@@ -21,7 +23,7 @@ export function findSecretKey(db: D1Database, keyHash: string): Promise<SecretKe
 /** A client session not revoked, by its token's hash (expiry is the caller's to check). */
 export function findClientSession(db: D1Database, tokenHash: string): Promise<ClientSessionRow | null> {
   return db
-    .prepare("SELECT merchant_id, customer_id, expires_at, invoice_id FROM client_sessions WHERE token_hash = ? AND revoked_at IS NULL")
+    .prepare("SELECT id, merchant_id, customer_id, expires_at, invoice_id FROM client_sessions WHERE token_hash = ? AND revoked_at IS NULL")
     .bind(tokenHash)
     .first<ClientSessionRow>();
 }

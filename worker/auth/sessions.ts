@@ -5,6 +5,7 @@
  * token's SHA-256 is stored.
  */
 import { newId, newSecret, sha256Hex } from "../lib/crypto";
+import { forgetClientSessions } from "./cache";
 import { findClientSession, insertClientSession, revokeClientSession, revokeCustomerSessions, type RevokedSessionRow } from "./queries";
 
 export const DEFAULT_SESSION_TTL_SECONDS = 3600;
@@ -34,16 +35,22 @@ export async function mintClientSession(
 }
 
 /**
- * Revokes sessions: its token answers 401 from now on, and the merchant's hub closes its streams
+ * Revokes sessions: its token answers 401 from now on (this isolate forgets it at once, the others
+ * within a second: see cache.ts), and the merchant's hub closes its streams
  * (`session_revoked`) at the next keep-alive, when it reads the session rows.
  */
-export function revokeSession(db: D1Database, merchantId: string, id: string, now: Date): Promise<RevokedSessionRow | null> {
-  return revokeClientSession(db, merchantId, id, now.toISOString());
+export async function revokeSession(db: D1Database, merchantId: string, id: string, now: Date): Promise<RevokedSessionRow | null> {
+  const revoked = await revokeClientSession(db, merchantId, id, now.toISOString());
+  // After the write: a read that starts from now on sees the revocation, one already under way cannot cache what it read.
+  forgetClientSessions((session) => session.merchant_id === merchantId && session.id === id);
+  return revoked;
 }
 
 /** Revokes every live session of a customer (the hosted pay page's too); answers how many. */
-export function revokeSessionsOf(db: D1Database, merchantId: string, customerId: string, now: Date): Promise<number> {
-  return revokeCustomerSessions(db, merchantId, customerId, now.toISOString());
+export async function revokeSessionsOf(db: D1Database, merchantId: string, customerId: string, now: Date): Promise<number> {
+  const revoked = await revokeCustomerSessions(db, merchantId, customerId, now.toISOString());
+  forgetClientSessions((session) => session.merchant_id === merchantId && session.customer_id === customerId);
+  return revoked;
 }
 
 /** What a session token looks like (`newSecret("cs_")`): anything else is not looked up. */

@@ -10,7 +10,7 @@ import type { InvoiceStatusBody } from "../../shared/schemas/invoices";
 import { utcDay } from "../../shared/status";
 import { notFound } from "../errors";
 import { waitForInvoiceEvent } from "../realtime/open";
-import { findInvoiceWithLastEvent, statusOf } from "./queries";
+import { findInvoiceStatus, statusOf } from "./queries";
 
 export function etagOf(status: InvoiceStatusBody): string {
   return `"v${status.version}-d${status.days_overdue}"`;
@@ -28,7 +28,7 @@ function matches(header: string | undefined, etag: string): boolean {
 }
 
 async function readStatus(db: D1Database, merchantId: string, invoiceId: string, withEventSeq: boolean): Promise<{ status: InvoiceStatusBody; lastEventSeq: number }> {
-  const row = await findInvoiceWithLastEvent(db, merchantId, invoiceId, withEventSeq);
+  const row = await findInvoiceStatus(db, merchantId, invoiceId, withEventSeq);
   if (row === null) throw notFound("invoice", invoiceId);
   return { status: statusOf(row, utcDay(new Date())), lastEventSeq: row.last_event_seq };
 }

@@ -86,8 +86,13 @@ export async function listInvoices(db: D1Database, merchantId: string, query: z.
     params.push(utcDay(now));
   }
   const cursor = await cursorCondition(db, "invoices", merchantId, query.starting_after);
+  const filters = `${where.join(" AND ")}${cursor.sql} ORDER BY created_at DESC, id DESC LIMIT ?`;
+  // Overdue: the page's ids from the index of unpaid payable invoices alone (migration 0012), then those rows.
+  const sql = query.overdue === "true"
+    ? `SELECT * FROM invoices WHERE id IN (SELECT id FROM invoices INDEXED BY invoices_overdue_by_due_date WHERE ${filters}) ORDER BY created_at DESC, id DESC`
+    : `SELECT * FROM invoices WHERE ${filters}`;
   const { results } = await db
-    .prepare(`SELECT * FROM invoices WHERE ${where.join(" AND ")}${cursor.sql} ORDER BY created_at DESC, id DESC LIMIT ?`)
+    .prepare(sql)
     .bind(...params, ...cursor.params, query.limit + 1)
     .all<InvoiceRow>();
   return results;
@@ -112,13 +117,22 @@ export async function listClientInvoices(
   return results;
 }
 
-/** An invoice with the seq of its latest event (0 when not asked: the long-poll needs it, a plain read does not). */
-export function findInvoiceWithLastEvent(db: D1Database, merchantId: string, invoiceId: string, withEventSeq: boolean) {
+/** The columns the light status shows (and its ETag is made of): nothing else is read on the hot path. */
+export type StatusRow = Pick<InvoiceRow, "id" | "status" | "processing" | "total" | "amount_paid" | "amount_credited" | "currency" | "due_date" | "version" | "updated_at">;
+
+/**
+ * The light status's columns of one invoice, one primary-key read, with the seq of its latest event
+ * (0 when not asked: the long-poll needs it, a plain read does not).
+ */
+export function findInvoiceStatus(db: D1Database, merchantId: string, invoiceId: string, withEventSeq: boolean) {
   const lastEventSeq = withEventSeq ? "(SELECT coalesce(max(seq), 0) FROM events WHERE invoice_id = i.id)" : "0";
   return db
-    .prepare(`SELECT i.*, ${lastEventSeq} AS last_event_seq FROM invoices i WHERE i.id = ? AND i.merchant_id = ?`)
+    .prepare(
+      `SELECT i.id, i.status, i.processing, i.total, i.amount_paid, i.amount_credited, i.currency, i.due_date, i.version, i.updated_at, ${lastEventSeq} AS last_event_seq
+       FROM invoices i WHERE i.id = ? AND i.merchant_id = ?`,
+    )
     .bind(invoiceId, merchantId)
-    .first<InvoiceRow & { last_event_seq: number }>();
+    .first<StatusRow & { last_event_seq: number }>();
 }
 
 /** A credit note as its invoice lists it. */
@@ -166,7 +180,7 @@ export async function loadDetails(
 }
 
 /** The light status: what a poller needs, nothing more. */
-export function statusOf(row: InvoiceRow, today: string): InvoiceStatusBody {
+export function statusOf(row: StatusRow, today: string): InvoiceStatusBody {
   const amountDue = amountDueOf(row);
   const { overdue, daysOverdue } = overdueOf({ status: row.status, amountDue, dueDate: row.due_date }, today);
   return {

@@ -103,7 +103,8 @@ invoices.openapi(
   createRoute({
     method: "get", path: "/{id}/status", tags: tag, security: secretKeySecurity,
     summary: "The light status, with ETag; ?wait= long-polls until it changes",
-    middleware: [requireSecretKey("read")] as const,
+    // A plain read counts against the rate limit while it runs; a long-poll (it waits on the hub) counts first.
+    middleware: [requireSecretKey("read", { limitAlongside: (c) => c.req.query("wait") === undefined })] as const,
     request: { params: IdParam, query: StatusQuery },
     responses: {
       200: jsonResponse(InvoiceStatusSchema, "The status (ETag header set)."),

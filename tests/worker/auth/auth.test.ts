@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../../worker/app";
-import { api, createMerchant, databaseFingerprint } from "../helpers";
+import { api, authCacheLifetimeSince, createMerchant, databaseFingerprint } from "../helpers";
 import { createWorld, expectProblem, mintSession, sha256Hex, type World } from "../security/support";
 
 let world: World;
@@ -73,6 +73,8 @@ describe("keys only in Authorization", () => {
       .bind(new Date().toISOString(), await sha256Hex(merchant.key))
       .run();
     expect(revoked.meta.changes).toBe(1);
+    // Revoked straight in D1 (as another isolate or the merchant command would): refused within a second.
+    await authCacheLifetimeSince(Date.now());
     expectProblem(await api(merchant.key, "GET", "/v1/customers"), 401, "api_key_invalid");
     expectProblem(await api(merchant.key, "POST", "/v1/customers", { name: "X", email: "x@example.com" }), 401, "api_key_invalid");
     expect((await api(merchant.readOnlyKey, "GET", "/v1/customers")).status).toBe(200);
@@ -152,6 +154,7 @@ describe("key types", () => {
     await env.DB.prepare("UPDATE client_sessions SET expires_at = ? WHERE token_hash = ?")
       .bind(new Date(Date.now() - 1000).toISOString(), await sha256Hex(token))
       .run();
+    await authCacheLifetimeSince(Date.now());
     expectProblem(await api(token, "GET", "/v1/client/invoices"), 401, "session_expired", "Authorization");
     expectProblem(await api(token, "GET", `/v1/client/invoices/${world.open}`), 401, "session_expired");
   });

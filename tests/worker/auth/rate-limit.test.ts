@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, createCustomer, createMerchant, type ApiResponse } from "../helpers";
+import { api, createCustomer, createInvoice, createMerchant, type ApiResponse } from "../helpers";
 import { expectProblem, mintSession } from "../security/support";
 
 /** The limit set in vitest.config.ts for tests (production: wrangler.toml). */
@@ -68,5 +68,21 @@ describe("rate limit per key", () => {
     expect(limited!.headers.get("retry-after")).toMatch(/^\d+$/);
     // The merchant's own key is not affected by its client's session.
     expect((await api(merchant.key, "GET", "/v1/settings")).status).toBe(200);
+  });
+
+  it("should answer 429 on the status route, for 304 revalidations too, when the key counted alongside the read exceeds its limit", async () => {
+    const merchant = await createMerchant("Status Limit SARL");
+    const invoice = await createInvoice(merchant.key, (await createCustomer(merchant.key)).id);
+    const etag = (await api(merchant.key, "GET", `/v1/invoices/${invoice.id}/status`)).headers.get("etag")!;
+    const { limited, answered, otherStatuses } = await hammer(merchant.key, `/v1/invoices/${invoice.id}/status`);
+    expect(limited, `no 429 after ${answered} requests`).not.toBeNull();
+    expect(otherStatuses).toEqual([]);
+    expect(answered).toBeGreaterThanOrEqual(TEST_LIMIT - PARALLEL);
+    expectProblem(limited!, 429, "rate_limited");
+    const revalidation = await api(merchant.key, "GET", `/v1/invoices/${invoice.id}/status`, undefined, { "if-none-match": etag });
+    expectProblem(revalidation, 429, "rate_limited");
+    expect(revalidation.headers.get("retry-after")).toMatch(/^\d+$/);
+    // A refused caller learns nothing about the invoice, not even that it is missing.
+    expectProblem(await api(merchant.key, "GET", "/v1/invoices/inv_missing/status"), 429, "rate_limited");
   });
 });
