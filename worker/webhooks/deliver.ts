@@ -65,32 +65,43 @@ async function post(url: string, body: string, signatures: Record<string, string
 type DeliveryOutcome = { outcome: "done" | "retry_scheduled"; moved: LogMoved | null };
 const done: DeliveryOutcome = { outcome: "done", moved: null };
 
+/** What a delivery attempt may be handed instead of reading it: the chain head header, cached by the hub's lanes. */
+export interface DeliverOptions {
+  now?: Date;
+  chainHead?: (merchantId: string) => Promise<string | null>;
+}
+
 /**
  * Delivers one message; answers how it went and, when the endpoint was disabled (an event says
  * so), the log that moved, for the caller (the queue consumer, the hub's lanes) to publish. Never
  * calls back into the hub. A `first` message sends only a delivery never attempted.
  */
-export async function deliver(env: Env, message: DeliveryMessage, now = new Date()): Promise<DeliveryOutcome> {
+export async function deliver(env: Env, message: DeliveryMessage, options: DeliverOptions = {}): Promise<DeliveryOutcome> {
   const db = env.DB;
-  const delivery = await db
-    .prepare(
-      `SELECT d.*, w.url, w.secret, w.status AS endpoint_status, w.consecutive_failures
-       FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id WHERE d.id = ?`,
-    )
-    .bind(message.delivery)
-    .first<DeliveryRow>();
+  const now = options.now ?? new Date();
+  // One round trip for the delivery (with its endpoint) and its event.
+  const [deliveryRead, eventRead] = await db.batch([
+    db
+      .prepare(
+        `SELECT d.*, w.url, w.secret, w.status AS endpoint_status, w.consecutive_failures
+         FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id WHERE d.id = ?`,
+      )
+      .bind(message.delivery),
+    db.prepare("SELECT * FROM events WHERE seq = (SELECT event_seq FROM webhook_deliveries WHERE id = ?)").bind(message.delivery),
+  ]);
+  const delivery = (deliveryRead!.results[0] as DeliveryRow | undefined) ?? null;
+  const event = (eventRead!.results[0] as EventRow | undefined) ?? null;
   if (delivery === null || delivery.status === "succeeded") return done;
   if (message.first && (delivery.attempts > 0 || delivery.status !== "pending")) return done; // the hub's attempt, or the backstop's, came first
   if (delivery.endpoint_status !== "active") {
     await db.prepare("UPDATE webhook_deliveries SET status = 'skipped', updated_at = ? WHERE id = ?").bind(now.toISOString(), delivery.id).run();
     return done;
   }
-  const event = await db.prepare("SELECT * FROM events WHERE seq = ?").bind(delivery.event_seq).first<EventRow>();
   if (event === null) return done;
   const body = JSON.stringify(serializeEvent(event));
   // The event id is the Standard Webhooks message id: the same on every attempt, for receivers to deduplicate.
   const [chainHead, signatures] = await Promise.all([
-    chainHeadHeader(env, delivery.merchant_id).catch(() => null),
+    (options.chainHead ?? ((merchantId: string) => chainHeadHeader(env, merchantId)))(delivery.merchant_id).catch(() => null),
     deliveryHeaders(delivery.secret, eventId(event), body, Math.floor(now.getTime() / 1000)),
   ]);
   const started = Date.now();

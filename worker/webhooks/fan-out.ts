@@ -46,16 +46,19 @@ export interface NewDelivery {
  * they exist, before their backstops are queued, so first attempts start without waiting for that.
  */
 export async function enqueueWebhookDeliveries(env: Env, storage: DurableObjectStorage, merchantId: string, started: (deliveries: NewDelivery[]) => void = () => undefined): Promise<void> {
-  const { results: endpoints } = await env.DB.prepare("SELECT id, events, start_seq FROM webhook_endpoints WHERE merchant_id = ? AND status = 'active'")
-    .bind(merchantId)
-    .all<EndpointRow>();
+  const stored = await storage.get<number>("webhookSeq");
+  const endpointsQuery = env.DB.prepare("SELECT id, events, start_seq FROM webhook_endpoints WHERE merchant_id = ? AND status = 'active'").bind(merchantId);
+  const eventsQuery = (after: number) => env.DB.prepare("SELECT seq, type FROM events WHERE merchant_id = ? AND seq > ? ORDER BY seq LIMIT ?").bind(merchantId, after, PAGE);
+  // With the cursor known, the endpoints and the first page come in one round trip.
+  const [endpointRead, firstPage] = stored === undefined ? [await endpointsQuery.all<EndpointRow>(), null] : await env.DB.batch<unknown>([endpointsQuery, eventsQuery(stored)]);
+  const endpoints = endpointRead!.results as EndpointRow[];
   if (endpoints.length === 0) return;
   const filters = endpoints.map((endpoint) => ({ ...endpoint, types: endpoint.events === null ? null : new Set(JSON.parse(endpoint.events) as string[]) }));
-  let cursor = (await storage.get<number>("webhookSeq")) ?? Math.min(...endpoints.map((endpoint) => endpoint.start_seq));
+  let cursor = stored ?? Math.min(...endpoints.map((endpoint) => endpoint.start_seq));
+  let prefetched = firstPage?.results as { seq: number; type: string }[] | undefined;
   for (;;) {
-    const { results: events } = await env.DB.prepare("SELECT seq, type FROM events WHERE merchant_id = ? AND seq > ? ORDER BY seq LIMIT ?")
-      .bind(merchantId, cursor, PAGE)
-      .all<{ seq: number; type: string }>();
+    const events = prefetched ?? (await eventsQuery(cursor).all<{ seq: number; type: string }>()).results;
+    prefetched = undefined;
     if (events.length === 0) return;
     const now = new Date().toISOString();
     const inserts: D1PreparedStatement[] = [];

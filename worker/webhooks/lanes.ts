@@ -6,11 +6,16 @@
  * The lanes live in the hub's memory only: what they lose, the backstop messages deliver
  * (fan-out.ts).
  */
+import { chainHeadHeader } from "../events/checkpoint";
 import type { LogMoved } from "../events/log";
 import { deliver } from "./deliver";
 import type { DeliveryMessage, NewDelivery } from "./fan-out";
 
+/** How long the lanes reuse the chain head header they read (a checkpoint is signed once a minute). */
+const CHAIN_HEAD_TTL_MS = 5_000;
+
 export class DeliveryLanes {
+  private chainHead: { merchantId: string; value: Promise<string | null>; until: number } | null = null;
   private readonly tails = new Map<string, Promise<void>>();
   /** Deliveries waiting in a lane or being attempted: a fan-out run again does not add them twice. */
   private readonly waiting = new Set<string>();
@@ -39,9 +44,18 @@ export class DeliveryLanes {
     }
   }
 
+  /** The `Quittance-Chain-Head` value, read at most once per few seconds rather than per delivery. */
+  private latestChainHead(merchantId: string): Promise<string | null> {
+    const now = Date.now();
+    if (this.chainHead === null || this.chainHead.merchantId !== merchantId || this.chainHead.until < now) {
+      this.chainHead = { merchantId, value: chainHeadHeader(this.env, merchantId).catch(() => null), until: now + CHAIN_HEAD_TTL_MS };
+    }
+    return this.chainHead.value;
+  }
+
   private async attempt(deliveryId: string): Promise<void> {
     try {
-      const { moved } = await deliver(this.env, { delivery: deliveryId, first: true });
+      const { moved } = await deliver(this.env, { delivery: deliveryId, first: true }, { chainHead: (merchantId) => this.latestChainHead(merchantId) });
       if (moved !== null) this.moved(moved);
     } catch (error) {
       console.error("webhook first attempt failed", deliveryId, error);
