@@ -57,9 +57,9 @@ export async function openEventStream(env: Env, options: OpenStreamOptions, cont
 /**
  * The hub's body, piped through a transform stream by the runtime (none of our JavaScript runs per
  * chunk, which matters when one event goes to hundreds of streams), calling `onCancel` the moment
- * the client goes away: cancelling the readable side errors the writable side at once, which ends
- * the pipe. (Across the RPC hop from the hub, an idle body's cancel reaches the hub only at its
- * next write.)
+ * the client goes away: the transformer's `cancel` runs when the client's side is cancelled, even
+ * while nothing is being written (the pipe itself would notice only at its next write, as would
+ * the hub across the RPC hop: a keep-alive away).
  */
 function forwardUntilCancelled(body: ReadableStream<Uint8Array>, onCancel: () => void): ReadableStream<Uint8Array> {
   let told = false;
