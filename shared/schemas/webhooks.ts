@@ -46,7 +46,7 @@ export const WebhookEndpointSchema = z
   .meta({ id: "WebhookEndpoint" });
 
 export const WebhookEndpointCreated = WebhookEndpointSchema.extend({
-  secret: z.string().meta({ description: "The signing secret, shown once (at creation and at each rotation): verify Quittance-Signature with it." }),
+  secret: z.string().meta({ description: "The signing secret (`whsec_` and base64), shown once (at creation and at each rotation): verify the Standard Webhooks headers (webhook-id, webhook-timestamp, webhook-signature) with it, e.g. with the `standardwebhooks` libraries, or the deprecated Quittance-Signature." }),
 }).meta({ id: "WebhookEndpointCreated" });
 
 export const WebhookEndpointDeleted = z

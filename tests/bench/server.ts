@@ -23,12 +23,15 @@ export interface BenchServer {
   stop(): void;
 }
 
-function writeBenchConfig(benchDir: string, realRateLimit: boolean): string {
-  const source = readFileSync(join(root, "wrangler.toml"), "utf8")
+function writeBenchConfig(benchDir: string, realRateLimit: boolean, webhookQueueBatchTimeout?: number): string {
+  let source = readFileSync(join(root, "wrangler.toml"), "utf8")
     .replace('main = "worker/index.ts"', `main = "${join(root, "worker/index.ts")}"`)
     .replace('directory = "./.build/public"', `directory = "${join(root, ".build/public")}"`)
     .replace('migrations_dir = "worker/migrations"', `migrations_dir = "${join(root, "worker/migrations")}"`)
     .replace(/simple = \{ limit = \d+, period = (\d+) \}/, (limit, period: string) => (realRateLimit ? limit : `simple = { limit = 10000000, period = ${period} }`));
+  if (webhookQueueBatchTimeout !== undefined) {
+    source = source.replace(/(queue = "quittance-webhooks"\nmax_batch_size = \d+\nmax_batch_timeout = )\d+/, `$1${webhookQueueBatchTimeout}`);
+  }
   const file = join(benchDir, "wrangler.toml");
   writeFileSync(file, source);
   return file;
@@ -58,6 +61,8 @@ export interface ServerOptions {
   beforeStart?: (keys: MerchantKeys, target: D1Target) => void | Promise<void>;
   /** Extra Worker variables (`--var NAME:value`), e.g. a limit raised for a benchmark. */
   vars?: Record<string, string>;
+  /** The webhook queue consumer's `max_batch_timeout` for this run (seconds), instead of wrangler.toml's. */
+  webhookQueueBatchTimeout?: number;
   /** Where wrangler's DevTools inspector listens (to read the Worker's JS heap). */
   inspectorPort?: number;
 }
@@ -91,7 +96,7 @@ export async function startBenchServer(port: number, options: ServerOptions = {}
   rmSync(benchDir, { recursive: true, force: true });
   mkdirSync(benchDir, { recursive: true });
   await buildAssets();
-  const config = writeBenchConfig(benchDir, options.realRateLimit ?? false);
+  const config = writeBenchConfig(benchDir, options.realRateLimit ?? false, options.webhookQueueBatchTimeout);
   // Wrangler reads secrets from the .dev.vars beside the config.
   writeFileSync(join(benchDir, ".dev.vars"), `QUITTANCE_ENCRYPTION_KEY=${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64")}\n`);
   const target: D1Target = { remote: false, extraArgs: ["-c", config, "--persist-to", join(benchDir, "state")] };

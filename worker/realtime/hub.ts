@@ -1,8 +1,8 @@
 /**
  * The hub: one Durable Object per merchant. The Worker tells it after every committed change
  * (`notify`); the hub alone reads the merchant's new events from D1, in seq order, and fans them
- * out to every connected SSE stream, wakes long-polls waiting on an invoice, and hands webhook
- * deliveries to the queue.
+ * out to every connected SSE stream, wakes long-polls waiting on an invoice, and makes each webhook
+ * delivery's first attempt at once (../webhooks/lanes.ts; the queue does the retries).
  *
  * A stream is a cursor in the log (`sentSeq`) and a channel (its bytes, ./channel.ts). Live streams
  * get each new event from the one live pump, which never waits for any of them: a live stream whose
@@ -13,9 +13,10 @@
  * a gap nor a duplicate.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { ChainCheckpoint } from "../events/chain";
-import type { EventRow } from "../events/log";
+import { sealChain, type ChainCheckpoint } from "../events/chain";
+import type { EventRow, LogMoved } from "../events/log";
 import { enqueueWebhookDeliveries } from "../webhooks/fan-out";
+import { DeliveryLanes } from "../webhooks/lanes";
 import { LOG_PAGE, REPLAY_PAGE, streamLimits } from "./limits";
 import { Replayer } from "./replay";
 import { endedSessions, eventsAfter, headSeq, invoiceChangedSince, revokedKeyIds } from "./queries";
@@ -31,6 +32,7 @@ export class MerchantHub extends DurableObject<Env> {
   private readonly streams = new StreamRegistry(this.limits);
   private readonly replayer = new Replayer(this.env.DB, { pageSize: REPLAY_PAGE, lowWaterBytes: this.limits.lowWaterBytes, eventsPerSecond: this.limits.replayEventsPerSecond });
   private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly lanes = new DeliveryLanes(this.env, (moved) => this.moved(moved));
   private merchantId: string | null = null;
   /** The highest event seq the live pump has fanned out. */
   private liveSeq: number | null = null;
@@ -192,7 +194,13 @@ export class MerchantHub extends DurableObject<Env> {
     const rows = await eventsAfter(this.env.DB, merchantId, this.liveSeq ?? 0, LOG_PAGE);
     this.fanOut(rows);
     if (rows.length === LOG_PAGE) this.dirty = true;
-    await enqueueWebhookDeliveries(this.env, this.ctx.storage, merchantId);
+    await enqueueWebhookDeliveries(this.env, this.ctx.storage, merchantId, (deliveries) => this.lanes.push(deliveries));
+  }
+
+  /** A first attempt disabled its endpoint, appending an event: seal it and fan it out like any other. */
+  private moved({ merchantId }: LogMoved): void {
+    this.ctx.waitUntil(sealChain(this.env.DB, merchantId).catch((error: unknown) => console.error("seal failed", merchantId, error)));
+    void this.pump().catch((error: unknown) => console.error("hub pump failed", merchantId, error));
   }
 
   /** Hands a page of new events to the live streams, then moves the pump's cursor and wakes long-polls. */

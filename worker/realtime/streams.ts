@@ -59,7 +59,11 @@ export interface StreamStats {
 export class StreamRegistry {
   private readonly streams = new Map<string, Stream>();
 
-  constructor(private readonly limits: StreamLimits) {}
+  /** `encode`: how an event becomes its SSE message (a parameter so tests can count the encodings). */
+  constructor(
+    private readonly limits: StreamLimits,
+    private readonly encode: (row: EventRow) => Uint8Array = sseMessage,
+  ) {}
 
   get size(): number {
     return this.streams.size;
@@ -114,13 +118,15 @@ export class StreamRegistry {
   /**
    * Gives a page of new events to every live stream in one turn, waiting for none. A stream still
    * holding more than the bound from earlier pages is closed first (`too_slow`): its reader is not
-   * keeping up, and nothing more is queued for it. Each message is encoded once for all its streams.
+   * keeping up, and nothing more is queued for it. Each message is encoded once per audience (the
+   * merchant's view, the customers' view) for all its streams, and handed to each stream's queue
+   * without waiting for any reader.
    */
   fanOut(rows: readonly EventRow[]): void {
     const live = this.all().filter((stream) => stream.live);
     for (const stream of live) if (stream.channel.queued > this.limits.maxBacklogBytes) this.close(stream, "too_slow", true);
     for (const row of rows) {
-      const message = messageCache(row, sseMessage);
+      const message = messageCache(row, this.encode);
       for (const stream of live) {
         if (!stream.channel.open || row.seq <= stream.sentSeq) continue;
         stream.sentSeq = row.seq;

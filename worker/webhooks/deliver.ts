@@ -9,10 +9,10 @@
  */
 import { guard, runBatch, withRetries } from "../db/batch";
 import { chainHeadHeader } from "../events/checkpoint";
-import { appendEvent, serializeEvent, type EventRow, type LogMoved } from "../events/log";
+import { appendEvent, eventId, serializeEvent, type EventRow, type LogMoved } from "../events/log";
 import { newId } from "../lib/crypto";
 import type { DeliveryMessage } from "./fan-out";
-import { signatureHeader } from "./signature";
+import { deliveryHeaders } from "./signature";
 import { isDevelopment } from "../lib/environment";
 import { webhookUrlProblem } from "./url-policy";
 
@@ -38,12 +38,12 @@ export function retryDelaySeconds(env: Env, attempt: number): number {
   return Math.min(MAX_DELAY_SECONDS, Math.round(base * 2 ** (attempt - 1)));
 }
 
-async function post(url: string, body: string, signature: string, chainHead: string | null): Promise<{ status: number | null; error: string | null }> {
+async function post(url: string, body: string, signatures: Record<string, string>, chainHead: string | null): Promise<{ status: number | null; error: string | null }> {
   try {
     const response = await fetch(url, {
       method: "POST",
       headers: {
-        "content-type": "application/json", "user-agent": "Quittance-Webhooks/1", "quittance-signature": signature,
+        "content-type": "application/json", "user-agent": "Quittance-Webhooks/1", ...signatures,
         ...(chainHead === null ? {} : { "quittance-chain-head": chainHead }),
       },
       body,
@@ -65,32 +65,49 @@ async function post(url: string, body: string, signature: string, chainHead: str
 type DeliveryOutcome = { outcome: "done" | "retry_scheduled"; moved: LogMoved | null };
 const done: DeliveryOutcome = { outcome: "done", moved: null };
 
+/** What a delivery attempt may be handed instead of reading it: the chain head header, cached by the hub's lanes. */
+export interface DeliverOptions {
+  now?: Date;
+  chainHead?: (merchantId: string) => Promise<string | null>;
+}
+
 /**
  * Delivers one message; answers how it went and, when the endpoint was disabled (an event says
- * so), the log that moved, for the queue consumer to publish. Never calls back into the hub.
+ * so), the log that moved, for the caller (the queue consumer, the hub's lanes) to publish. Never
+ * calls back into the hub. A `first` message sends only a delivery never attempted.
  */
-export async function deliver(env: Env, message: DeliveryMessage, now = new Date()): Promise<DeliveryOutcome> {
+export async function deliver(env: Env, message: DeliveryMessage, options: DeliverOptions = {}): Promise<DeliveryOutcome> {
   const db = env.DB;
-  const delivery = await db
-    .prepare(
-      `SELECT d.*, w.url, w.secret, w.status AS endpoint_status, w.consecutive_failures
-       FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id WHERE d.id = ?`,
-    )
-    .bind(message.delivery)
-    .first<DeliveryRow>();
+  const now = options.now ?? new Date();
+  // One round trip for the delivery (with its endpoint) and its event.
+  const [deliveryRead, eventRead] = await db.batch([
+    db
+      .prepare(
+        `SELECT d.*, w.url, w.secret, w.status AS endpoint_status, w.consecutive_failures
+         FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id WHERE d.id = ?`,
+      )
+      .bind(message.delivery),
+    db.prepare("SELECT * FROM events WHERE seq = (SELECT event_seq FROM webhook_deliveries WHERE id = ?)").bind(message.delivery),
+  ]);
+  const delivery = (deliveryRead!.results[0] as DeliveryRow | undefined) ?? null;
+  const event = (eventRead!.results[0] as EventRow | undefined) ?? null;
   if (delivery === null || delivery.status === "succeeded") return done;
+  if (message.first && (delivery.attempts > 0 || delivery.status !== "pending")) return done; // the hub's attempt, or the backstop's, came first
   if (delivery.endpoint_status !== "active") {
     await db.prepare("UPDATE webhook_deliveries SET status = 'skipped', updated_at = ? WHERE id = ?").bind(now.toISOString(), delivery.id).run();
     return done;
   }
-  const event = await db.prepare("SELECT * FROM events WHERE seq = ?").bind(delivery.event_seq).first<EventRow>();
   if (event === null) return done;
   const body = JSON.stringify(serializeEvent(event));
-  const chainHead = await chainHeadHeader(env, delivery.merchant_id).catch(() => null);
+  // The event id is the Standard Webhooks message id: the same on every attempt, for receivers to deduplicate.
+  const [chainHead, signatures] = await Promise.all([
+    (options.chainHead ?? ((merchantId: string) => chainHeadHeader(env, merchantId)))(delivery.merchant_id).catch(() => null),
+    deliveryHeaders(delivery.secret, eventId(event), body, Math.floor(now.getTime() / 1000)),
+  ]);
   const started = Date.now();
   // Checked again at each send: an endpoint saved before the policy (or under another environment) is never fetched.
   const outcome = webhookUrlProblem(delivery.url, isDevelopment(env)) === null
-    ? await post(delivery.url, body, await signatureHeader(delivery.secret, body, Math.floor(now.getTime() / 1000)), chainHead)
+    ? await post(delivery.url, body, signatures, chainHead)
     : { status: null, error: "url not allowed" };
   const attempt = delivery.attempts + 1;
   const at = new Date().toISOString();

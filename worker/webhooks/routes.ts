@@ -11,7 +11,7 @@ import {
 import { requireSecretKey } from "../auth/middleware";
 import { idempotency } from "../db/idempotency";
 import { ApiError, notFound } from "../errors";
-import { newId, newSecret } from "../lib/crypto";
+import { newId } from "../lib/crypto";
 import { toPage } from "../lib/pagination";
 import { createRouter, jsonBody, jsonResponse, problemResponses, secretKeySecurity } from "../lib/router";
 import type { DeliveryMessage } from "./fan-out";
@@ -27,6 +27,7 @@ import {
   setEndpointStatus,
   updateEndpoint,
 } from "./queries";
+import { newSigningSecret } from "./signature";
 import { assertWebhookUrl } from "./url-policy";
 
 /** Endpoints a merchant may hold: each event is sent to every one of them. */
@@ -49,7 +50,7 @@ webhooks.openapi(
     const input = c.req.valid("json");
     assertWebhookUrl(c.env, input.url);
     const id = newId("we");
-    const secret = newSecret("whsec_");
+    const secret = newSigningSecret();
     const row = { id, merchant_id: merchantId, url: input.url, events: input.events ? JSON.stringify(input.events) : null, secret, created_at: new Date().toISOString() };
     if (!(await insertEndpoint(c.env.DB, row, MAX_ENDPOINTS_PER_MERCHANT))) {
       throw new ApiError("webhook_endpoint_limit_reached", `You already have ${MAX_ENDPOINTS_PER_MERCHANT} webhook endpoints, the most an account may hold; delete one first (DELETE /v1/webhook_endpoints/:id).`);
@@ -129,7 +130,7 @@ webhooks.openapi(
   async (c) => {
     const { merchantId } = c.get("caller");
     const endpoint = await findEndpoint(c.env.DB, merchantId, c.req.valid("param").id);
-    const secret = newSecret("whsec_");
+    const secret = newSigningSecret();
     await rotateEndpointSecret(c.env.DB, merchantId, endpoint.id, secret);
     return c.json({ ...serializeEndpoint(await findEndpoint(c.env.DB, merchantId, endpoint.id)), secret }, 200);
   },

@@ -77,7 +77,7 @@ describe("POST /v1/webhook_endpoints", () => {
     const created = await createEndpoint(merchant.key, { url: hookUrl(uniqueName("secret")) });
     expect(created).toMatchObject({ object: "webhook_endpoint", status: "active", events: null, consecutive_failures: 0 });
     expect(created.id).toMatch(/^we_/);
-    expect(created.secret).toMatch(/^whsec_[A-Za-z0-9_-]{20,}$/);
+    expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/); // base64 of 32 random bytes (Standard Webhooks)
     const one = await api(merchant.key, "GET", `/v1/webhook_endpoints/${created.id}`);
     const list = await api(merchant.key, "GET", "/v1/webhook_endpoints");
     expect(one.status).toBe(200);

@@ -86,7 +86,7 @@ describe("POST /v1/webhook_endpoints/:id/rotate_secret", () => {
     const rotated = await api(merchant.key, "POST", `/v1/webhook_endpoints/${endpoint.id}/rotate_secret`);
     expect(rotated.status, rotated.text).toBe(200);
     expect(rotated.body).toMatchObject({ id: endpoint.id, object: "webhook_endpoint", url });
-    expect(rotated.body.secret).toMatch(/^whsec_[0-9a-z]{32}$/);
+    expect(rotated.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(rotated.body.secret).not.toBe(endpoint.secret);
     expect((await api(merchant.key, "GET", `/v1/webhook_endpoints/${endpoint.id}`)).text).not.toContain("whsec_");
 
