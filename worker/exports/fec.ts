@@ -103,9 +103,9 @@ function accountOf(line: LedgerLine, accounting: AccountingSettings): { number: 
   }
 }
 
-/** The stable auxiliary account of a customer: `C` and the first 12 characters of its id's random part. */
+/** The stable auxiliary account of a customer: `C` and its id's random part (unique, never reassigned). */
 export function customerAccount(customerId: string): string {
-  return `C${customerId.replace(/^cus_/, "").slice(0, 12).toUpperCase()}`;
+  return `C${customerId.replace(/^cus_/, "").toUpperCase()}`;
 }
 
 /** The header record: the field names (BOI-CF-IOR-60-40-20 § 10: the first record names the fields). */
