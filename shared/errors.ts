@@ -66,6 +66,8 @@ export const ERROR_STATUS = {
   too_many_streams: 429,
   internal_error: 500,
   service_misconfigured: 503,
+  /** The ledger is further behind the log than a request projects (a bulk import): retry after Retry-After. */
+  ledger_catching_up: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

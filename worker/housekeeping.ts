@@ -3,7 +3,8 @@
  * left unsealed, sign a checkpoint of every chain head that moved (events/checkpoint.ts), and nudge
  * the hubs of merchants with webhook endpoints so an event whose notify was lost is still delivered
  * within a minute; re-read from their provider the payments left in flight for more than 15
- * minutes; announce the invoices newly overdue; queue the reminders due.
+ * minutes; announce the invoices newly overdue; queue the reminders due; project the ledgers
+ * behind their log ahead of any report (bounded per run: ledger/current.ts `projectLedgers`).
  */
 import { IDEMPOTENCY_RETENTION_HOURS } from "./db/idempotency";
 import { sealChain } from "./events/chain";
@@ -11,6 +12,7 @@ import { signChainCheckpoint } from "./events/checkpoint";
 import { merchantsBehindCheckpoint } from "./events/queries";
 import { publish, publishNow } from "./events/publish";
 import { announceOverdue } from "./invoices/overdue";
+import { projectLedgers } from "./ledger/current";
 import { reconcilePayments } from "./payments/reconcile";
 import { runReminders } from "./reminders/run";
 
@@ -31,5 +33,6 @@ export async function runHousekeeping(env: Env, now: Date, ctx: { waitUntil(prom
   for (const moved of await reconcilePayments(env, now, "")) publish(ctx, env, moved);
   for (const moved of await announceOverdue(env.DB, now)) publish(ctx, env, moved);
   await runReminders(env, now);
+  await projectLedgers(env).catch((error: unknown) => console.error("ledger projection failed", error));
 }
 

@@ -13,6 +13,8 @@ interface __BaseEnv_Env {
 	WEBHOOK_DISABLE_AFTER_FAILURES: string;
 	PUBLIC_URL: string;
 	REMINDER_RETRY_BASE_SECONDS: string;
+	LEDGER_REQUEST_MAX_EVENTS: string;
+	LEDGER_CRON_MAX_EVENTS: string;
 	STRIPE_API_BASE: string;
 	PAYPAL_API_BASE: string;
 	HUB: DurableObjectNamespace<import("./index").MerchantHub>;
@@ -29,7 +31,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "ENVIRONMENT" | "CLIENT_SESSION_TTL_SECONDS" | "SSE_KEEPALIVE_SECONDS" | "WEBHOOK_RETRY_BASE_SECONDS" | "WEBHOOK_DISABLE_AFTER_FAILURES" | "PUBLIC_URL" | "REMINDER_RETRY_BASE_SECONDS" | "STRIPE_API_BASE" | "PAYPAL_API_BASE">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "ENVIRONMENT" | "CLIENT_SESSION_TTL_SECONDS" | "SSE_KEEPALIVE_SECONDS" | "WEBHOOK_RETRY_BASE_SECONDS" | "WEBHOOK_DISABLE_AFTER_FAILURES" | "PUBLIC_URL" | "REMINDER_RETRY_BASE_SECONDS" | "LEDGER_REQUEST_MAX_EVENTS" | "LEDGER_CRON_MAX_EVENTS" | "STRIPE_API_BASE" | "PAYPAL_API_BASE">> {}
 }
 declare module "*.txt" {
 	const value: string;

@@ -3,7 +3,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../worker/index";
 import { appendEvent } from "../../worker/events/log";
-import { createCustomer, createMerchant } from "./helpers";
+import { ledgerCursor, logHead } from "../../worker/ledger/queries";
+import { createCustomer, createInvoice, createMerchant, recordPayment } from "./helpers";
 
 async function runCron(at: Date): Promise<void> {
   const controller = createScheduledController({ cron: "* * * * *", scheduledTime: at.getTime() });
@@ -49,5 +50,17 @@ describe("the cron", () => {
     await runCron(new Date());
     const after = await env.DB.prepare("SELECT count(*) AS n FROM events WHERE merchant_id = ? AND hash IS NULL").bind(merchant.id).first<{ n: number }>();
     expect(after!.n).toBe(0);
+  });
+
+  it("should project a merchant's backlog into the ledger when it runs, without any report being read", async () => {
+    const merchant = await createMerchant();
+    const customer = (await createCustomer(merchant.key)).id;
+    const invoices = [await createInvoice(merchant.key, customer), await createInvoice(merchant.key, customer)];
+    expect((await recordPayment(merchant.key, [{ invoice: invoices[0]!.id, amount: 5_000 }])).status).toBe(201);
+    expect(await ledgerCursor(env.DB, merchant.id)).toBe(0);
+    await runCron(new Date());
+    expect(await ledgerCursor(env.DB, merchant.id)).toBe(await logHead(env.DB, merchant.id));
+    const lines = await env.DB.prepare("SELECT count(*) AS n FROM ledger_lines WHERE merchant_id = ?").bind(merchant.id).first<{ n: number }>();
+    expect(lines!.n).toBe(2 * 3 + 2);
   });
 });

@@ -5,7 +5,7 @@ import { requireSecretKey } from "../auth/middleware";
 import { getSettings } from "../db/settings";
 import { ApiError } from "../errors";
 import { createRouter, problemResponses, secretKeySecurity } from "../lib/router";
-import { catchUpLedger } from "../ledger/catch-up";
+import { backgroundOf, ledgerCatchingUpResponses, requireCurrentLedger } from "../ledger/current";
 import { fecFileName, fecHeader, fecRecords, type JournalCounters } from "./fec";
 import { currenciesWithoutRate, fecPage, letteringOf } from "./fec-queries";
 import { encodeLatin9 } from "./latin9";
@@ -28,6 +28,7 @@ fecRoutes.openapi(
         headers: { "Content-Disposition": { description: "`attachment; filename=\"123456789FEC20261231.txt\"`", schema: { type: "string" } } },
       },
       ...problemResponses,
+      ...ledgerCatchingUpResponses,
     },
   }),
   async (c) => {
@@ -39,7 +40,7 @@ fecRoutes.openapi(
     if (siren === undefined) {
       throw new ApiError("accounting_settings_incomplete", "The FEC is named after your SIREN: set seller.siren in PUT /v1/settings first.", "seller.siren");
     }
-    await catchUpLedger(db, merchantId);
+    await requireCurrentLedger(c.env, merchantId, backgroundOf(c));
     const range = { from: `${year}-01-01`, to: `${year}-12-31` };
     const missing = (await currenciesWithoutRate(db, merchantId, range)).find((currency) => settings.accounting.exchange_rates[currency] === undefined);
     if (missing !== undefined) {

@@ -67,3 +67,21 @@ export async function ledgerLinesPage(db: D1Database, merchantId: string, after:
     .all<LedgerLine>();
   return results;
 }
+
+/**
+ * Merchants whose log goes past their ledger cursor, most behind first: by events after the cursor
+ * (seq is global, so a seq gap would say nothing), counted up to `cap` so a huge backlog costs no
+ * more to rank than `cap` index entries. At most `limit` merchants.
+ */
+export async function merchantsBehindLedger(db: D1Database, limit: number, cap: number): Promise<{ merchantId: string; behind: number }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id AS merchantId, behind FROM (
+         SELECT m.id, (SELECT count(*) FROM (SELECT 1 FROM events e WHERE e.merchant_id = m.id AND e.seq > coalesce(c.last_seq, 0) ORDER BY e.seq LIMIT ?)) AS behind
+         FROM merchants m LEFT JOIN ledger_cursors c ON c.merchant_id = m.id)
+       WHERE behind > 0 ORDER BY behind DESC, id LIMIT ?`,
+    )
+    .bind(cap, limit)
+    .all<{ merchantId: string; behind: number }>();
+  return results;
+}

@@ -1,10 +1,9 @@
 /**
  * The ageing report (balance âgée): receivables at a date, from the ledger, by days past due.
  * Per currency, never summed across currencies; per customer on request; unallocated credit and
- * credit notes shown apart.
+ * credit notes shown apart. The caller brings the ledger current first (`requireCurrentLedger`).
  */
 import type { AgingReportBody } from "../../shared/schemas/aging";
-import { catchUpLedger } from "../ledger/catch-up";
 import { bucketRows, creditNoteTotals, creditRows, customerNames } from "./aging-queries";
 
 /** Bucket keys for the limits: `[30, 60, 90]` → current, 1-30, 31-60, 61-90, 91+. */
@@ -28,7 +27,6 @@ export async function agingReport(
   merchantId: string,
   query: { asOf: string; limits: number[]; by: "customer" | "currency"; limit: number; startingAfter?: string | undefined },
 ): Promise<AgingReportBody> {
-  await catchUpLedger(db, merchantId);
   const buckets = bucketsOf(query.limits);
   const empty = (): Row => ({ total: 0, invoices: 0, buckets: Object.fromEntries(buckets.map((bucket) => [bucket.key, 0])), unallocated_credit: 0 });
   const [rows, credit, creditNotes] = await Promise.all([
