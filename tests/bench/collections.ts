@@ -135,7 +135,7 @@ async function timed(url: string, key: string): Promise<{ ms: number; status: nu
 
 async function main(): Promise<void> {
   console.log(`seeding ${INVOICES} invoices, ${Math.round(INVOICES * 1.5)} payments and their events…`);
-  const server = await startBenchServer(PORT, { stateDir: "bench-collections", beforeStart: (keys, target) => seed(keys.merchant, target) });
+  const server = await startBenchServer(PORT, { stateDir: "bench-collections", vars: { LEDGER_REQUEST_MAX_EVENTS: "100000000" }, beforeStart: (keys, target) => seed(keys.merchant, target) });
   const key = server.keys.read_only_key;
   try {
     const report = (interval: string) => `${server.base}/v1/reports/collections?from=${YEAR.from}&to=${YEAR.to}&interval=${interval}`;

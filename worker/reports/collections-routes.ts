@@ -9,6 +9,7 @@ import { requireSecretKey } from "../auth/middleware";
 import { ApiError } from "../errors";
 import { resolveRange } from "../lib/date-range";
 import { createRouter, jsonResponse, problemResponses, secretKeySecurity } from "../lib/router";
+import { backgroundOf, ledgerCatchingUpResponses, requireCurrentLedger } from "../ledger/current";
 import { collectionsReport } from "./collections";
 import { periodCount } from "./periods";
 
@@ -20,7 +21,7 @@ collections.openapi(
     summary: "Cash received and invoiced per period, DSO, days to pay, share paid on time, and the 8-week cash forecast",
     middleware: [requireSecretKey("read")] as const,
     request: { query: CollectionsQuery },
-    responses: { 200: jsonResponse(CollectionsReportSchema, "The report, per currency (never summed across currencies)."), ...problemResponses },
+    responses: { 200: jsonResponse(CollectionsReportSchema, "The report, per currency (never summed across currencies)."), ...problemResponses, ...ledgerCatchingUpResponses },
   }),
   async (c) => {
     const query = c.req.valid("query");
@@ -30,7 +31,9 @@ collections.openapi(
     if (count > MAX_REPORT_PERIODS) {
       throw new ApiError("parameter_invalid", `Invalid query parameter 'interval': ${range.from} → ${range.to} makes ${count} periods of a ${query.interval}, more than ${MAX_REPORT_PERIODS}; take a longer interval or a shorter range.`, "interval");
     }
-    return c.json(await collectionsReport(c.env.DB, c.get("caller").merchantId, { range, interval: query.interval, today }), 200);
+    const { merchantId } = c.get("caller");
+    await requireCurrentLedger(c.env, merchantId, backgroundOf(c));
+    return c.json(await collectionsReport(c.env.DB, merchantId, { range, interval: query.interval, today }), 200);
   },
 );
 

@@ -10,7 +10,6 @@ import { daysBetween } from "../../shared/status";
 import type { DateRange } from "../lib/date-range";
 import { collectionsFacts, type DayAmountRow, type PaidStatsRow } from "./collections-queries";
 import { forecast, type OpenItem } from "./forecast";
-import { catchUpLedger } from "../ledger/catch-up";
 import { receivablesAsOf } from "../ledger/receivables";
 import { periodIndex, periods as cutPeriods, type Interval } from "./periods";
 
@@ -45,8 +44,7 @@ export interface CollectionsInput {
 export async function collectionsReport(db: D1Database, merchantId: string, input: CollectionsInput): Promise<CollectionsReport> {
   const { range, interval } = input;
   const asOf = range.to < input.today ? range.to : input.today;
-  // Receivables come from the ledger (derived from the event log), brought up to date first.
-  await catchUpLedger(db, merchantId);
+  // Receivables come from the ledger (derived from the event log); the caller brought it current (`requireCurrentLedger`).
   const [facts, atEnd] = await Promise.all([collectionsFacts(db, merchantId, range, asOf), receivablesAsOf(db, merchantId, range.to)]);
   const receivablesAtEnd = atEnd.invoices;
   const open = asOf === range.to ? receivablesAtEnd : (await receivablesAsOf(db, merchantId, asOf)).invoices;
