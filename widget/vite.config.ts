@@ -47,7 +47,7 @@ export default defineConfig({
     // widget.js is loaded as is by browsers, never bundled again: the /* @__PURE__ */ hints are dead weight.
     // Chunks (a lazy import()) live under widget/, where the _headers file written by the build
     // makes them loadable from merchants' pages like widget.js (worker/cli/build-assets.ts).
-    rolldownOptions: { output: { minify: true, comments: { annotation: false }, chunkFileNames: "widget/[name]-[hash].js" } },
+    rolldownOptions: { preserveEntrySignatures: "allow-extension", output: { minify: true, comments: { annotation: false }, chunkFileNames: "widget/[name]-[hash].js" } },
     sourcemap: false,
   },
 });

@@ -1,6 +1,7 @@
 /**
  * The widget's client for the client endpoints. It holds the session, renews it through the
  * merchant's `session-url` when it expires (once per failure), and turns problem+json into errors.
+ * The payment calls travel with the pay flow's chunk (flow-api.ts).
  */
 import type { z } from "zod";
 import type { Invoice } from "../../shared/schemas/invoices";
@@ -69,24 +70,5 @@ export class ClientApi {
 
   config(signal?: AbortSignal): Promise<ClientConfig> {
     return this.request<ClientConfig>("GET", "/v1/client/config", undefined, signal);
-  }
-
-  pay(invoices: string[], method: string, returnUrl: string): Promise<ClientPayment> {
-    return this.request<ClientPayment>("POST", "/v1/client/payments", { invoices, method, return_url: returnUrl });
-  }
-
-  payment(id: string): Promise<ClientPayment> {
-    return this.request<ClientPayment>("GET", `/v1/client/payments/${id}`);
-  }
-
-  capture(id: string): Promise<ClientPayment> {
-    return this.request<ClientPayment>("POST", `/v1/client/payments/${id}/capture`, {});
-  }
-
-  async sandboxCard(formUrl: string, cardNumber: string): Promise<{ status: string; failure_message: string | null }> {
-    const response = await fetch(formUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ card_number: cardNumber }) });
-    const body = (await response.json()) as { status?: string; failure_message?: string | null; detail?: string };
-    if (!response.ok) throw new ApiProblem(response.status, "sandbox", body.detail ?? "The sandbox refused the card.");
-    return { status: body.status ?? "failed", failure_message: body.failure_message ?? null };
   }
 }

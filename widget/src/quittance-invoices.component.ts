@@ -2,25 +2,22 @@
  * <quittance-invoices session="cs_…"> — a client's invoices on the merchant's own page: see them,
  * pay one or several, watch them turn paid. The element holds its attributes and wires its parts:
  * a loader (the session, with an AbortSignal), the list and its selection, the pay flow, the live
- * connection; the views are render modules fed with explicit state and callbacks. It defines
- * nothing by itself (see quittance-invoices.ts).
+ * connection; the views are render modules fed with explicit state and callbacks. The pay flow and
+ * the invoice detail are a chunk of their own (flow.ts), fetched when the client reaches for a pay
+ * or detail control. It defines nothing by itself (see quittance-invoices.ts).
  */
-import { html, LitElement, type PropertyValues, type TemplateResult } from "lit";
+import { adoptStyles, html, LitElement, type PropertyValues, type TemplateResult } from "lit";
 import { ClientApi, type Invoice } from "./api";
 import { LoaderController } from "./controllers/loader";
-import { PayFlowController } from "./controllers/pay-flow";
+import type { PayFlowController } from "./controllers/pay-flow";
 import { SelectionController } from "./controllers/selection";
 import type { PaymentEventDetail } from "./events";
+import { loadFlow, type FlowChunk } from "./flow-loader";
 import { formatMoney } from "./format";
 import { pickLocale, strings, type Locale, type Strings } from "./i18n";
-import { listenLive } from "./live-connection";
-import { PAYPAL_SDK } from "./providers/paypal";
-import { STRIPE_JS } from "./providers/stripe";
 import { styles } from "./quittance-invoices.styles";
 import type { Session, View } from "./view";
-import { detailView } from "./views/detail";
 import { listView } from "./views/list";
-import { methodView, outcomeView, payingView } from "./views/pay-flow";
 
 export type { PaymentEventDetail, View };
 
@@ -56,13 +53,17 @@ export class QuittanceInvoices extends LitElement {
   declare paypalSdkUrl: string;
 
   #list = new SelectionController(this, (nowPaid) => this.#refreshed(nowPaid));
-  #flow = new PayFlowController(this, this.#list);
+  /** The pay flow and detail chunk, and this element's pay flow, once the client has acted. */
+  #chunk: FlowChunk | undefined;
+  #flow: PayFlowController | undefined;
   #loader = new LoaderController(this, (signal) => this.#load(signal));
   /** The list, or one invoice's detail, when the pay flow is closed. */
   #page: View = LIST;
   #announcement: string | undefined;
   /** The view last rendered: focus follows when it changes. */
   #shown: View | undefined;
+  /** The session whose live connection was started. */
+  #live: Session | undefined;
 
   constructor() {
     super();
@@ -70,8 +71,9 @@ export class QuittanceInvoices extends LitElement {
     this.sessionUrl = null;
     this.apiBase = null;
     this.invoice = null;
-    this.stripeJsUrl = STRIPE_JS;
-    this.paypalSdkUrl = PAYPAL_SDK;
+    // The providers' own URLs; attributes point them elsewhere (tests, a proxy).
+    this.stripeJsUrl = "https://js.stripe.com/v3/";
+    this.paypalSdkUrl = "https://www.paypal.com/sdk/js";
     // The pay flow tells of a success with the public event; the list hears it as the page does.
     this.addEventListener("quittance-payment-succeeded", () => {
       this.#list.select(new Set());
@@ -83,7 +85,7 @@ export class QuittanceInvoices extends LitElement {
   get view(): View {
     const { value, failure } = this.#loader;
     if (failure) return { kind: "error", message: failure.error instanceof Error ? failure.error.message : String(failure.error) };
-    return value ? (this.#flow.view ?? this.#page) : LOADING;
+    return value ? (this.#flow?.view ?? this.#page) : LOADING;
   }
 
   /** The ids of the checked invoices. */
@@ -116,6 +118,21 @@ export class QuittanceInvoices extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has("session") && changed.get("session") !== undefined && this.isConnected) void this.#loader.run();
     this.#focusView();
+    this.#listenLive();
+  }
+
+  /**
+   * Once a session's list is on screen, listens live until the next load or removal (the session's
+   * signal). The stream's code is a chunk of its own: the list does not wait for it.
+   */
+  #listenLive(): void {
+    const session = this.#loader.value;
+    if (!session || session === this.#live) return;
+    this.#live = session;
+    import("./live-connection").then(
+      ({ listenLive }) => listenLive(session.api, session.signal, () => void this.#list.refresh(this.#loader.value)),
+      () => undefined, // no live updates this time; the next load tries again
+    );
   }
 
   #say(text: string): void {
@@ -124,12 +141,31 @@ export class QuittanceInvoices extends LitElement {
   }
 
   #open(page: View): void {
-    this.#flow.close();
+    this.#flow?.close();
     this.#page = page;
     this.requestUpdate();
   }
 
-  /** Loads the configuration and invoices, then listens live until the next load or removal. */
+  /** Starts fetching the pay flow and detail chunk (pointer over or focus on a pay or detail control). */
+  #preload = (): void => void loadFlow().catch(() => undefined);
+
+  /** Runs `then` once the chunk is here (a microtask later when it already is); a chunk that cannot load shows as an error. */
+  #withFlow(then: (flow: PayFlowController) => void): void {
+    loadFlow().then(
+      (chunk) => {
+        if (!this.#flow) {
+          // The detail's and the flow's rules join the element's own, once per element.
+          adoptStyles(this.renderRoot as ShadowRoot, [...QuittanceInvoices.elementStyles, chunk.flowStyles]);
+          this.#chunk = chunk;
+          this.#flow = new chunk.PayFlowController(this, this.#list);
+        }
+        then(this.#flow);
+      },
+      (error: unknown) => this.#open({ kind: "error", message: error instanceof Error ? error.message : String(error) }),
+    );
+  }
+
+  /** Loads the configuration and invoices. */
   async #load(signal: AbortSignal): Promise<Session> {
     this.#open(LIST);
     if (!this.session && !this.sessionUrl) throw new Error("missing session");
@@ -137,7 +173,6 @@ export class QuittanceInvoices extends LitElement {
     if (!this.session && !(await api.renew())) throw new Error(this.t.error);
     const [config, invoices] = await Promise.all([api.config(signal), api.invoices(signal)]);
     this.#list.show(invoices);
-    listenLive(api, signal, () => void this.#list.refresh(this.#loader.value));
     return { api, config, signal };
   }
 
@@ -145,7 +180,7 @@ export class QuittanceInvoices extends LitElement {
   #refreshed(nowPaid: Invoice[]): void {
     if (nowPaid.length > 0) this.announce(nowPaid.map((invoice) => this.t.nowPaid(invoice.number ?? "")).join(" "));
     // Everything chosen was paid elsewhere while the method picker was open: there is nothing left to pay.
-    if (this.view.kind === "method" && this.#list.selected.size === 0) this.#flow.close();
+    if (this.view.kind === "method" && this.#list.selected.size === 0) this.#flow?.close();
   }
 
   /** Moves focus to a new view's heading so keyboard and screen-reader users follow along. */
@@ -165,16 +200,21 @@ export class QuittanceInvoices extends LitElement {
     if (view.kind === "error") {
       return html`<div class="panel" part="error" role="alert"><p>${t.error}</p><p class="meta">${view.message}</p><button @click=${() => void this.#loader.run()}>${t.retry}</button></div>`;
     }
+    // The detail and the flow's steps are shown only once the chunk is here (#withFlow).
+    const chunk = this.#chunk!;
+    const flow = this.#flow!;
     const invoice = view.kind === "detail" && this.#list.invoices.find((candidate) => candidate.id === view.invoiceId);
-    if (invoice) return detailView(this, invoice, () => this.#open(LIST));
+    if (invoice) return chunk.detailView(this, invoice, () => this.#open(LIST));
     if (view.kind === "list" || view.kind === "detail") {
       return listView(this, this.#list, {
-        openDetail: (invoiceId) => this.#open({ kind: "detail", invoiceId }),
-        pay: () => this.#flow.choose(this.#loader.value!),
+        preload: this.#preload,
+        openDetail: (invoiceId) => this.#withFlow(() => this.#open({ kind: "detail", invoiceId })),
+        // The session is read when the chunk is here: a reload meanwhile leaves nothing to pay with yet.
+        pay: () => this.#withFlow((flow) => this.#loader.value && flow.choose(this.#loader.value)),
       });
     }
-    if (view.kind === "method") return methodView(this, this.#flow, this.#list);
-    return view.kind === "paying" ? payingView(this, view, this.#flow) : outcomeView(this, view, this.#flow);
+    if (view.kind === "method") return chunk.methodView(this, flow, this.#list);
+    return view.kind === "paying" ? chunk.payingView(this, view, flow) : chunk.outcomeView(this, view, flow);
   }
 
   override render() {

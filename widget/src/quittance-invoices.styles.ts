@@ -64,24 +64,7 @@ export const styles = css`
   :focus-visible { outline: 3px solid var(--_accent); outline-offset: 2px; }
   .bar { position: sticky; bottom: 0; display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; justify-content: space-between; padding: 0.75rem 0; background: var(--_bg); }
   .panel { border: 1px solid var(--_border); border-radius: var(--_radius); padding: 1rem; background: var(--_bg); }
-  .dialog { max-width: 46rem; }
-  table { width: 100%; border-collapse: collapse; font-size: 0.92rem; }
-  th, td { text-align: left; padding: 0.35rem 0.5rem; border-bottom: 1px solid var(--_border); }
-  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-  dl { display: grid; grid-template-columns: auto auto; gap: 0.25rem 1rem; justify-content: end; margin: 0.75rem 0; }
-  dt { color: var(--_muted); }
-  dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; }
-  fieldset { border: none; margin: 0 0 1rem; padding: 0; display: grid; gap: 0.5rem; }
-  legend { font-weight: 600; margin-bottom: 0.5rem; }
-  .choice { display: flex; gap: 0.6rem; align-items: center; padding: 0.6rem 0.75rem; border: 1px solid var(--_border); border-radius: var(--_radius); }
-  .field { display: grid; gap: 0.3rem; margin-bottom: 1rem; }
-  .field input { font: inherit; padding: 0.55rem; border: 1px solid var(--_border); border-radius: var(--_radius); background: var(--_bg); color: var(--_text); }
-  .actions { display: flex; gap: 0.75rem; flex-wrap: wrap; }
-  .spaced { margin-top: 1rem; }
-  .success { color: var(--_success); }
-  .danger { color: var(--_danger); }
   .skeleton { display: grid; gap: 0.5rem; }
   .skeleton div { height: 3.2rem; border-radius: var(--_radius); background: var(--_surface); }
   .visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-  .provider { margin-bottom: 1rem; }
 `;

@@ -1,11 +1,12 @@
 /** One invoice in full, as a dialog: dates, lines, taxes, totals, terms and payments. Pure rendering. */
 import { html, nothing, type TemplateResult } from "lit";
 import type { Invoice } from "../api";
+import { flowStrings } from "../flow-strings";
 import { formatDate, formatQuantity, formatRate } from "../format";
 import type { Ui } from "../view";
 
 export function detailView(ui: Ui, invoice: Invoice, close: () => void): TemplateResult {
-  const t = ui.t;
+  const t = flowStrings(ui);
   const locale = ui.locale;
   const money = (amount: number) => ui.money(amount, invoice.currency);
   const onKey = (event: KeyboardEvent) => event.key === "Escape" && close();

@@ -14,6 +14,8 @@ export interface ListState {
 }
 
 export interface ListHandlers {
+  /** The client points at or focuses a detail or pay control: what they open next can start loading. */
+  preload(): void;
   openDetail(invoiceId: string): void;
   pay(): void;
 }
@@ -36,7 +38,7 @@ function invoiceRow(ui: Ui, state: ListState, on: ListHandlers, invoice: Invoice
       <span id=${`${id}-meta`} class=${invoice.overdue ? "meta late" : "meta"}>${dueText}</span>
     </label>
     <span class="amount">${ui.money(invoice.status === "paid" ? invoice.total : invoice.amount_due, invoice.currency)}</span>
-    <button class="link" part="details-button" @click=${() => on.openDetail(invoice.id)} aria-label=${`${t.details} ${number}`}>${t.details}</button>
+    <button class="link" part="details-button" @pointerenter=${on.preload} @focus=${on.preload} @click=${() => on.openDetail(invoice.id)} aria-label=${`${t.details} ${number}`}>${t.details}</button>
   </li>`;
 }
 
@@ -63,7 +65,7 @@ export function listView(ui: Ui, state: ListState, on: ListHandlers): TemplateRe
     ${payables.length > 0
       ? html`<div class="bar" part="bar">
           <span part="total" aria-live="polite">${total ? t.selected(count, ui.money(total.amount, total.currency)) : ""}</span>
-          <button class="primary" part="pay-button" ?disabled=${count === 0} @click=${on.pay}>
+          <button class="primary" part="pay-button" ?disabled=${count === 0} @pointerenter=${on.preload} @focus=${on.preload} @click=${on.pay}>
             ${total ? t.pay(count, ui.money(total.amount, total.currency)) : t.chooseInvoices}
           </button>
         </div>`
