@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { formatDate, formatMoney, formatRate } from "../../widget/src/format";
+import { formatDate, formatMoney } from "../../widget/src/format";
+import { formatRate } from "../../widget/src/format-figures";
 import { button, FakeApi, makeInvoice, mountWidget, part, parts, removeWidgets, text, waitForView } from "./support";
 
 /** French groups thousands with a narrow no-break space; a plain no-break space goes before the currency and "%". */

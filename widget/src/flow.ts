@@ -1,10 +1,23 @@
 /**
  * The part of the widget a client needs only once they act: the pay flow (its controller and steps)
- * and the invoice detail. It is its own chunk (`widget/flow-<hash>.js`), loaded by `loadFlow()` in
- * flow-loader.ts; it imports Lit and the shared helpers back from widget.js, so nothing is shipped
- * twice. The provider SDKs stay out of it too: they load only when the client picks that method.
+ * and the invoice detail, with their words, styles and focus handling. It is its own chunk
+ * (`widget/flow-<hash>.js`), loaded by `loadFlow()` in flow-loader.ts; it imports Lit and the shared
+ * helpers back from widget.js, so nothing is shipped twice. The provider SDKs stay out of it too:
+ * they load only when the client picks that method.
  */
-export { PayFlowController } from "./controllers/pay-flow";
-export { flowStyles } from "./flow.styles";
+import { adoptStyles, type LitElement } from "lit";
+import { FocusController, type FocusHost } from "./controllers/focus";
+import { PayFlowController, type PayFlowHost } from "./controllers/pay-flow";
+import type { SelectionController } from "./controllers/selection";
+import { flowStyles } from "./flow.styles";
+
 export { detailView } from "./views/detail";
 export { methodView, outcomeView, payingView } from "./views/pay-flow";
+export type { PayFlowController };
+
+/** Gives an element what the flow's views need (their styles beside its own, focus that follows the view) and its pay flow. */
+export function attachFlow(host: PayFlowHost & FocusHost & LitElement, list: SelectionController): PayFlowController {
+  adoptStyles(host.renderRoot as ShadowRoot, [...(host.constructor as typeof LitElement).elementStyles, flowStyles]);
+  new FocusController(host);
+  return new PayFlowController(host, list);
+}

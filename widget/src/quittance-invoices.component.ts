@@ -6,12 +6,12 @@
  * the invoice detail are a chunk of their own (flow.ts), fetched when the client reaches for a pay
  * or detail control. It defines nothing by itself (see quittance-invoices.ts).
  */
-import { adoptStyles, html, LitElement, type PropertyValues, type TemplateResult } from "lit";
+import { html, LitElement, type PropertyValues, type TemplateResult } from "lit";
 import { ClientApi, type Invoice } from "./api";
 import { LoaderController } from "./controllers/loader";
-import type { PayFlowController } from "./controllers/pay-flow";
 import { SelectionController } from "./controllers/selection";
 import type { PaymentEventDetail } from "./events";
+import type { PayFlowController } from "./flow";
 import { loadFlow, type FlowChunk } from "./flow-loader";
 import { formatMoney } from "./format";
 import { pickLocale, strings, type Locale, type Strings } from "./i18n";
@@ -60,8 +60,6 @@ export class QuittanceInvoices extends LitElement {
   /** The list, or one invoice's detail, when the pay flow is closed. */
   #page: View = LIST;
   #announcement: string | undefined;
-  /** The view last rendered: focus follows when it changes. */
-  #shown: View | undefined;
   /** The session whose live connection was started. */
   #live: Session | undefined;
 
@@ -117,7 +115,6 @@ export class QuittanceInvoices extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has("session") && changed.get("session") !== undefined && this.isConnected) void this.#loader.run();
-    this.#focusView();
     this.#listenLive();
   }
 
@@ -153,13 +150,8 @@ export class QuittanceInvoices extends LitElement {
   #withFlow(then: (flow: PayFlowController) => void): void {
     loadFlow().then(
       (chunk) => {
-        if (!this.#flow) {
-          // The detail's and the flow's rules join the element's own, once per element.
-          adoptStyles(this.renderRoot as ShadowRoot, [...QuittanceInvoices.elementStyles, chunk.flowStyles]);
-          this.#chunk = chunk;
-          this.#flow = new chunk.PayFlowController(this, this.#list);
-        }
-        then(this.#flow);
+        this.#chunk = chunk;
+        then((this.#flow ??= chunk.attachFlow(this, this.#list)));
       },
       (error: unknown) => this.#open({ kind: "error", message: error instanceof Error ? error.message : String(error) }),
     );
@@ -181,15 +173,6 @@ export class QuittanceInvoices extends LitElement {
     if (nowPaid.length > 0) this.announce(nowPaid.map((invoice) => this.t.nowPaid(invoice.number ?? "")).join(" "));
     // Everything chosen was paid elsewhere while the method picker was open: there is nothing left to pay.
     if (this.view.kind === "method" && this.#list.selected.size === 0) this.#flow?.close();
-  }
-
-  /** Moves focus to a new view's heading so keyboard and screen-reader users follow along. */
-  #focusView(): void {
-    const view = this.view;
-    if (view === this.#shown) return;
-    this.#shown = view;
-    // The list, loading and error views have no such heading: nothing moves there.
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>("[data-autofocus]")?.focus());
   }
 
   #body(view: View): TemplateResult {

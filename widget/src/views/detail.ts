@@ -2,7 +2,8 @@
 import { html, nothing, type TemplateResult } from "lit";
 import type { Invoice } from "../api";
 import { flowStrings } from "../flow-strings";
-import { formatDate, formatQuantity, formatRate } from "../format";
+import { formatDate } from "../format";
+import { formatQuantity, formatRate } from "../format-figures";
 import type { Ui } from "../view";
 
 export function detailView(ui: Ui, invoice: Invoice, close: () => void): TemplateResult {
