@@ -94,7 +94,7 @@ describe("the widget's assets", () => {
   it("should serve the chunks widget.js imports to any origin with CORS and immutable caching, named relative to widget.js", async () => {
     const script = await (await fetch(`${base()}/widget.js`)).text();
     const chunks = [...script.matchAll(/import\(`\.\/(widget\/[\w-]+\.js)`\)/g)].map((match) => match[1]!);
-    expect(chunks.map((chunk) => chunk.replace(/-[\w-]+\.js$/, ""))).toEqual(expect.arrayContaining(["widget/flow", "widget/live-connection"]));
+    expect(chunks.map((chunk) => chunk.replace(/-[\w-]{8}\.js$/, ""))).toEqual(expect.arrayContaining(["widget/flow", "widget/live-connection"]));
     for (const chunk of chunks) {
       const response = await fetch(`${base()}/${chunk}`, { headers: { origin: "https://any-shop.example" } });
       expect(response.status).toBe(200);
@@ -103,7 +103,9 @@ describe("the widget's assets", () => {
       expect(response.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
       expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
       // A chunk imports what it shares with widget.js from widget.js itself: one copy of Lit per page.
-      expect(await response.text()).toMatch(/^import\{[^}]+\}from"\.\.\/widget\.js";/);
+      const code = await response.text();
+      expect(code).not.toContain("litHtmlVersions");
+      expect([...code.matchAll(/\bfrom"([^"]+)"/g)].map((match) => match[1])).toEqual(code.startsWith("import") ? ["../widget.js"] : []);
     }
   });
 });

@@ -74,11 +74,9 @@ const en: typeof fr = {
 /** Every word a flow or detail view may use: the list's (i18n.ts) and the flow's own. */
 export type FlowStrings = Strings & typeof fr;
 
-const merged = new Map<Locale, FlowStrings>();
+const merged: Partial<Record<Locale, FlowStrings>> = {};
 
-/** The words for the element's language, the list's and the flow's together. */
+/** The words for the element's language, the list's and the flow's together (merged once per language). */
 export function flowStrings(ui: Pick<Ui, "locale">): FlowStrings {
-  let words = merged.get(ui.locale);
-  if (!words) merged.set(ui.locale, (words = { ...strings(ui.locale), ...(ui.locale === "fr" ? fr : en) }));
-  return words;
+  return (merged[ui.locale] ??= { ...strings(ui.locale), ...(ui.locale === "fr" ? fr : en) });
 }
