@@ -30,7 +30,10 @@ function compactCss(code: string): string {
   );
 }
 
-/** The widget bundle: one ES module, widget.js, served as a static asset from .build/public. */
+/**
+ * The widget bundle, served as static assets from .build/public: widget.js (Lit, the element, the
+ * list) and the chunks its import() calls load later (widget/flow-<hash>.js, widget/live-connection-<hash>.js).
+ */
 export default defineConfig({
   logLevel: "warn",
   mode: "production",
@@ -47,6 +50,8 @@ export default defineConfig({
     // widget.js is loaded as is by browsers, never bundled again: the /* @__PURE__ */ hints are dead weight.
     // Chunks (a lazy import()) live under widget/, where the _headers file written by the build
     // makes them loadable from merchants' pages like widget.js (worker/cli/build-assets.ts).
+    // "allow-extension": what a chunk shares with widget.js (Lit, helpers) stays in widget.js, exported
+    // to it, instead of a third common chunk that widget.js itself would have to fetch first.
     rolldownOptions: { preserveEntrySignatures: "allow-extension", output: { minify: true, comments: { annotation: false }, chunkFileNames: "widget/[name]-[hash].js" } },
     sourcemap: false,
   },
