@@ -4,10 +4,11 @@
  * The payment calls travel with the pay flow's chunk (flow-api.ts).
  */
 import type { z } from "zod";
-import type { Invoice } from "../../shared/schemas/invoices";
+import type { ClientInvoice as Invoice } from "../../shared/schemas/invoices";
 import type { ClientActionSchema, ClientPaymentSchema } from "../../shared/schemas/payments";
 
 // Types only (erased from the bundle): the shapes come from the same schemas the API validates with.
+// An invoice from the client endpoints carries its currency's exponent (`currency_exponent`).
 export type { Invoice };
 export type ClientAction = z.infer<typeof ClientActionSchema>;
 export type ClientPayment = Omit<z.infer<typeof ClientPaymentSchema>, "currency"> & { currency: string };

@@ -1,8 +1,9 @@
 /**
- * Money and dates for people, through Intl. Amounts arrive as integer minor units; they are turned
- * into an exact decimal string (never a float) and formatted with the currency's own decimals.
+ * Money and dates for people, through Intl. Amounts arrive as integer minor units with their
+ * currency's exponent (sent by the API: the widget carries no currency table); they are turned into
+ * an exact decimal string (never a float) and formatted with exactly that many decimals.
  */
-export { formatMoney } from "../../shared/money";
+export { formatMinorUnits } from "../../shared/minor-units";
 
 /** A calendar date (YYYY-MM-DD) in the reader's language, without time-zone drift. */
 export function formatDate(day: string, locale: string): string {

@@ -13,7 +13,7 @@ import { SelectionController } from "./controllers/selection";
 import type { PaymentEventDetail } from "./events";
 import type { PayFlowController } from "./flow";
 import { loadFlow, type FlowChunk } from "./flow-loader";
-import { formatMoney } from "./format";
+import { formatMinorUnits } from "./format";
 import { pickLocale, strings, type Locale, type Strings } from "./i18n";
 import { styles } from "./quittance-invoices.styles";
 import type { Session, View } from "./view";
@@ -103,8 +103,10 @@ export class QuittanceInvoices extends LitElement {
     return strings(this.locale);
   }
 
+  /** An amount in minor units of one of the listed invoices' currencies (whose exponent came with them). */
   money(amount: number, currency: string): string {
-    return formatMoney(amount, currency, this.locale);
+    const exponent = this.#list.exponents[currency];
+    return exponent === undefined ? `${amount} ${currency.toUpperCase()}` : formatMinorUnits(amount, exponent, currency, this.locale);
   }
 
   /** Says `text` in the live region (emptied first, so the same words are announced again). */

@@ -24,6 +24,8 @@ export class SelectionController {
   invoices: Invoice[] = [];
   /** The ids of the checked invoices. */
   selected: ReadonlySet<string> = new Set();
+  /** Each currency's exponent, as the API sent it with the invoices seen so far (a payment's currency is one of them). */
+  exponents: Record<string, number> = {};
   #host: SelectionHost;
   #preselected?: ReadonlySet<string>;
   #refreshed: (nowPaid: Invoice[]) => void;
@@ -40,6 +42,7 @@ export class SelectionController {
    */
   show(invoices: Invoice[]): void {
     const only = this.#host.invoice;
+    for (const invoice of invoices) this.exponents[invoice.currency] = invoice.currency_exponent;
     this.invoices = only ? invoices.filter((invoice) => invoice.id === only) : invoices;
     if (only && payable(this.invoices[0])) this.#preselected ??= this.selected = new Set([only]);
     this.#host.requestUpdate();
