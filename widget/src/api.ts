@@ -18,6 +18,14 @@ export interface ClientConfig {
   merchant: { name: string };
 }
 
+/** What a call may add to the session's GET: the pay flow's POSTs (method, JSON body, headers) or an AbortSignal. */
+export interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}
+
 export class ApiProblem extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
     super(message);
@@ -46,17 +54,10 @@ export class ClientApi {
     return true;
   }
 
-  async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  /** Calls `path` with the session (a GET unless `init` says otherwise; flow-api.ts builds the POSTs), renewing it once on a 401. */
+  async request<T>(path: string, init: RequestOptions = {}): Promise<T> {
     for (let attempt = 0; ; attempt += 1) {
-      const response = await fetch(`${this.base}${path}`, {
-        method,
-        signal: signal ?? null,
-        headers: {
-          authorization: `Bearer ${this.session}`,
-          ...(body === undefined ? {} : { "content-type": "application/json", "idempotency-key": crypto.randomUUID() }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+      const response = await fetch(`${this.base}${path}`, { ...init, headers: { ...init.headers, authorization: `Bearer ${this.session}` } });
       if (response.status === 401 && attempt === 0 && (await this.renew())) continue;
       const text = await response.text();
       const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
@@ -66,10 +67,10 @@ export class ClientApi {
   }
 
   async invoices(signal?: AbortSignal): Promise<Invoice[]> {
-    return (await this.request<{ data: Invoice[] }>("GET", "/v1/client/invoices?limit=100", undefined, signal)).data;
+    return (await this.request<{ data: Invoice[] }>("/v1/client/invoices?limit=100", { signal })).data;
   }
 
   config(signal?: AbortSignal): Promise<ClientConfig> {
-    return this.request<ClientConfig>("GET", "/v1/client/config", undefined, signal);
+    return this.request<ClientConfig>("/v1/client/config", { signal });
   }
 }

@@ -19,5 +19,10 @@ export type { PayFlowController };
 export function attachFlow(host: PayFlowHost & FocusHost & LitElement, list: SelectionController): PayFlowController {
   adoptStyles(host.renderRoot as ShadowRoot, [...(host.constructor as typeof LitElement).elementStyles, flowStyles]);
   new FocusController(host);
+  // The pay flow tells of a success with the public event; the list hears it as the page does.
+  host.addEventListener("quittance-payment-succeeded", () => {
+    list.select(new Set());
+    void list.refresh();
+  });
   return new PayFlowController(host, list);
 }

@@ -35,14 +35,15 @@ const LIST: View = { kind: "list" };
 
 export class QuittanceInvoices extends LitElement {
   static override styles = styles;
+  // Every property is a string attribute: Lit's default type (String) needs no mention.
   static override properties = {
-    session: { type: String },
-    sessionUrl: { type: String, attribute: "session-url" },
-    apiBase: { type: String, attribute: "api-base" },
-    lang: { type: String },
-    invoice: { type: String },
-    stripeJsUrl: { type: String, attribute: "stripe-js-url" },
-    paypalSdkUrl: { type: String, attribute: "paypal-sdk-url" },
+    session: {},
+    sessionUrl: { attribute: "session-url" },
+    apiBase: { attribute: "api-base" },
+    lang: {},
+    invoice: {},
+    stripeJsUrl: { attribute: "stripe-js-url" },
+    paypalSdkUrl: { attribute: "paypal-sdk-url" },
   };
 
   declare session: string;
@@ -52,7 +53,7 @@ export class QuittanceInvoices extends LitElement {
   declare stripeJsUrl: string;
   declare paypalSdkUrl: string;
 
-  #list = new SelectionController(this, (nowPaid) => this.#refreshed(nowPaid));
+  #list = new SelectionController(this, (nowPaid) => this.#refreshed(nowPaid), () => this.#loader.value);
   /** The pay flow and detail chunk, and this element's pay flow, once the client has acted. */
   #chunk: FlowChunk | undefined;
   #flow: PayFlowController | undefined;
@@ -72,11 +73,6 @@ export class QuittanceInvoices extends LitElement {
     // The providers' own URLs; attributes point them elsewhere (tests, a proxy).
     this.stripeJsUrl = "https://js.stripe.com/v3/";
     this.paypalSdkUrl = "https://www.paypal.com/sdk/js";
-    // The pay flow tells of a success with the public event; the list hears it as the page does.
-    this.addEventListener("quittance-payment-succeeded", () => {
-      this.#list.select(new Set());
-      void this.#list.refresh(this.#loader.value);
-    });
   }
 
   /** What the widget shows now. */
@@ -129,7 +125,7 @@ export class QuittanceInvoices extends LitElement {
     if (!session || session === this.#live) return;
     this.#live = session;
     import("./live-connection").then(
-      ({ listenLive }) => listenLive(session.api, session.signal, () => void this.#list.refresh(this.#loader.value)),
+      ({ listenLive }) => listenLive(session.api, session.signal, () => void this.#list.refresh()),
       () => undefined, // no live updates this time; the next load tries again
     );
   }

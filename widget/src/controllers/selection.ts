@@ -29,11 +29,16 @@ export class SelectionController {
   #host: SelectionHost;
   #preselected?: ReadonlySet<string>;
   #refreshed: (nowPaid: Invoice[]) => void;
+  #session: () => Session | undefined;
 
-  /** `refreshed` hears of each reload with the invoices that turned paid, before the host renders. */
-  constructor(host: SelectionHost, refreshed: (nowPaid: Invoice[]) => void) {
+  /**
+   * `refreshed` hears of each reload with the invoices that turned paid, before the host renders;
+   * `session` is the loaded session (undefined while loading), which reloads read the invoices with.
+   */
+  constructor(host: SelectionHost, refreshed: (nowPaid: Invoice[]) => void, session: () => Session | undefined) {
     this.#host = host;
     this.#refreshed = refreshed;
+    this.#session = session;
   }
 
   /**
@@ -77,7 +82,8 @@ export class SelectionController {
    * selection, then tells `refreshed` which invoices turned paid meanwhile. A failed reload leaves
    * the list as it was.
    */
-  async refresh(session: Session | undefined): Promise<void> {
+  async refresh(): Promise<void> {
+    const session = this.#session();
     if (!session) return;
     const before = new Map(this.invoices.map((invoice) => [invoice.id, invoice.status]));
     try {
