@@ -20,13 +20,14 @@ function dropTemplateIndentation(): Plugin {
 /**
  * Our css`` blocks carry no interpolation and no quoted text with spaces, so the whitespace around
  * punctuation and after a declaration's colon is noise: it goes too (~100 B gzip), and so does the
- * zero before a decimal point (`0.5rem` is `.5rem`). A block with `${` is left alone.
+ * zero before a decimal point (`0.5rem` is `.5rem`), and a colour of doubled digits takes its short form
+ * (`#ffffff` is `#fff`). A block with `${` is left alone.
  */
 function compactCss(code: string): string {
   return code.replace(/\bcss`([^`]*)`/g, (block, text: string) =>
     text.includes("${")
       ? block
-      : `css\`${text.replace(/\s+/g, " ").replace(/ ?([{};,>]) ?/g, "$1").replace(/: /g, ":").replace(/;}/g, "}").replace(/([\s:,(])0\.(\d)/g, "$1.$2").trim()}\``,
+      : `css\`${text.replace(/\s+/g, " ").replace(/ ?([{};,>]) ?/g, "$1").replace(/: /g, ":").replace(/;}/g, "}").replace(/([\s:,(])0\.(\d)/g, "$1.$2").replace(/#([\da-f])\1([\da-f])\2([\da-f])\3\b/gi, "#$1$2$3").trim()}\``,
   );
 }
 

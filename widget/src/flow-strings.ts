@@ -2,7 +2,7 @@
  * The words of the pay flow and the invoice detail, in French and English: they travel in the flow's
  * chunk (flow.ts) with the views that use them; the list's words stay in i18n.ts, in widget.js.
  */
-import { strings, type Locale, type Strings } from "./i18n";
+import type { Locale, Strings } from "./i18n";
 import type { Ui } from "./view";
 
 const fr = {
@@ -77,6 +77,6 @@ export type FlowStrings = Strings & typeof fr;
 const merged: Partial<Record<Locale, FlowStrings>> = {};
 
 /** The words for the element's language, the list's and the flow's together (merged once per language). */
-export function flowStrings(ui: Pick<Ui, "locale">): FlowStrings {
-  return (merged[ui.locale] ??= { ...strings(ui.locale), ...(ui.locale === "fr" ? fr : en) });
+export function flowStrings(ui: Pick<Ui, "locale" | "t">): FlowStrings {
+  return (merged[ui.locale] ??= { ...ui.t, ...(ui.locale === "fr" ? fr : en) });
 }

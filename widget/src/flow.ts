@@ -22,7 +22,7 @@ export function attachFlow(host: PayFlowHost & FocusHost & LitElement, list: Sel
   // The pay flow tells of a success with the public event; the list hears it as the page does.
   host.addEventListener("quittance-payment-succeeded", () => {
     list.select(new Set());
-    void list.refresh();
+    list.refresh();
   });
   return new PayFlowController(host, list);
 }

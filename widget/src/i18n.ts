@@ -18,7 +18,6 @@ const fr = {
   chooseInvoices: "Cochez les factures à payer",
   partlyPaid: (amount: string) => `${amount} déjà payés`,
   selected: (count: number, amount: string) => `${count} sélectionnée${count > 1 ? "s" : ""} : ${amount}`,
-  nowPaid: (number: string) => `La facture ${number} est payée.`,
   invoicesList: "Vos factures",
 };
 
@@ -39,12 +38,12 @@ const en: typeof fr = {
   chooseInvoices: "Select the invoices to pay",
   partlyPaid: (amount: string) => `${amount} already paid`,
   selected: (count: number, amount: string) => `${count} selected: ${amount}`,
-  nowPaid: (number: string) => `Invoice ${number} is paid.`,
   invoicesList: "Your invoices",
 };
 
 export type Strings = typeof fr;
-const STRINGS: Record<Locale, Strings> = { fr, en };
+/** The words by language: `STRINGS[locale]`. */
+export const STRINGS: Record<Locale, Strings> = { fr, en };
 
 /** The language to use: the element's `lang`, else the page's, else the browser's; French or English. */
 export function pickLocale(...candidates: (string | null | undefined)[]): Locale {
@@ -53,8 +52,4 @@ export function pickLocale(...candidates: (string | null | undefined)[]): Locale
     if (base === "fr" || base === "en") return base;
   }
   return "en";
-}
-
-export function strings(locale: Locale): Strings {
-  return STRINGS[locale];
 }

@@ -7,28 +7,22 @@
  * or detail control. It defines nothing by itself (see quittance-invoices.ts).
  */
 import { html, LitElement, type PropertyValues, type TemplateResult } from "lit";
-import { ClientApi, type Invoice } from "./api";
+import { ClientApi } from "./api";
 import { LoaderController } from "./controllers/loader";
 import { SelectionController } from "./controllers/selection";
 import type { PaymentEventDetail } from "./events";
 import type { PayFlowController } from "./flow";
 import { loadFlow, type FlowChunk } from "./flow-loader";
 import { formatMinorUnits } from "./format";
-import { pickLocale, strings, type Locale, type Strings } from "./i18n";
+import { pickLocale, STRINGS, type Locale, type Strings } from "./i18n";
 import { styles } from "./quittance-invoices.styles";
 import type { Session, View } from "./view";
 import { listView } from "./views/list";
 
 export type { PaymentEventDetail, View };
 
-/** The script's own origin: the default API base. */
-const SCRIPT_ORIGIN = (() => {
-  try {
-    return new URL(import.meta.url).origin;
-  } catch {
-    return location.origin;
-  }
-})();
+/** The script's own origin: the default API base (a module's import.meta.url is always an absolute URL). */
+const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
 
 const LOADING: View = { kind: "loading" };
 const LIST: View = { kind: "list" };
@@ -53,7 +47,7 @@ export class QuittanceInvoices extends LitElement {
   declare stripeJsUrl: string;
   declare paypalSdkUrl: string;
 
-  #list = new SelectionController(this, (nowPaid) => this.#refreshed(nowPaid), () => this.#loader.value);
+  #list = new SelectionController(this, () => this.#refresh());
   /** The pay flow and detail chunk, and this element's pay flow, once the client has acted. */
   #chunk: FlowChunk | undefined;
   #flow: PayFlowController | undefined;
@@ -96,13 +90,15 @@ export class QuittanceInvoices extends LitElement {
   }
 
   get t(): Strings {
-    return strings(this.locale);
+    return STRINGS[this.locale];
   }
 
-  /** An amount in minor units of one of the listed invoices' currencies (whose exponent came with them). */
+  /**
+   * An amount in minor units of one of the listed invoices' currencies, with the exponent the API
+   * sent with them (a payment's currency is always its invoices'): no currency table, no fallback.
+   */
   money(amount: number, currency: string): string {
-    const exponent = this.#list.exponents[currency];
-    return exponent === undefined ? `${amount} ${currency.toUpperCase()}` : formatMinorUnits(amount, exponent, currency, this.locale);
+    return formatMinorUnits(amount, this.#list.exponents[currency]!, currency, this.locale);
   }
 
   /** Says `text` in the live region (emptied first, so the same words are announced again). */
@@ -125,7 +121,7 @@ export class QuittanceInvoices extends LitElement {
     if (!session || session === this.#live) return;
     this.#live = session;
     import("./live-connection").then(
-      ({ listenLive }) => listenLive(session.api, session.signal, () => void this.#list.refresh()),
+      ({ listenLive }) => listenLive(session.api, session.signal, () => this.#refresh()),
       () => undefined, // no live updates this time; the next load tries again
     );
   }
@@ -166,17 +162,18 @@ export class QuittanceInvoices extends LitElement {
     return { api, config, signal };
   }
 
-  /** Announces what got paid; closes the method picker when nothing chosen is left to pay. */
-  #refreshed(nowPaid: Invoice[]): void {
-    if (nowPaid.length > 0) this.announce(nowPaid.map((invoice) => this.t.nowPaid(invoice.number ?? "")).join(" "));
-    // Everything chosen was paid elsewhere while the method picker was open: there is nothing left to pay.
-    if (this.view.kind === "method" && this.#list.selected.size === 0) this.#flow?.close();
+  /** Reloads the list (a live change, a payment): refreshList travels in the live connection's chunk, here once the list is shown. */
+  #refresh(): void {
+    import("./live-connection").then(
+      ({ refreshList }) => refreshList(this, this.#list, this.#loader.value, () => this.#flow?.close()),
+      () => undefined, // the list stays as it was; the next change tries again
+    );
   }
 
   #body(view: View): TemplateResult {
     const t = this.t;
     if (view.kind === "loading") {
-      return html`<div class="skeleton" part="loading" aria-busy="true"><span class="visually-hidden">${t.loading}</span><div></div><div></div><div></div></div>`;
+      return html`<div class="skeleton" part="loading" aria-busy="true"><span class="sr">${t.loading}</span><div></div><div></div><div></div></div>`;
     }
     if (view.kind === "error") {
       return html`<div class="panel" part="error" role="alert"><p>${t.error}</p><p class="meta">${view.message}</p><button @click=${() => void this.#loader.run()}>${t.retry}</button></div>`;
@@ -199,6 +196,6 @@ export class QuittanceInvoices extends LitElement {
   }
 
   override render() {
-    return html`<div part="base" lang=${this.locale}>${this.#body(this.view)}<div class="visually-hidden" role="status" aria-live="polite">${this.#announcement}</div></div>`;
+    return html`<div part="base" lang=${this.locale}>${this.#body(this.view)}<div class="sr" role="status" aria-live="polite">${this.#announcement}</div></div>`;
   }
 }

@@ -5,7 +5,8 @@ import { css } from "lit";
  * --quittance-accent, --quittance-accent-text, --quittance-text, --quittance-muted, --quittance-background,
  * --quittance-surface, --quittance-border, --quittance-danger, --quittance-success, --quittance-radius,
  * --quittance-font (default: the host page's font), --quittance-min-height (space kept while loading).
- * Dark mode follows prefers-color-scheme. Colours meet WCAG AA contrast in both themes.
+ * Dark mode follows prefers-color-scheme. Colours meet WCAG AA contrast in both themes. Internal
+ * names are short: --_a … --_r hold the resolved palette and radius, .sr is read by screen readers only.
  */
 export const styles = css`
   :host {
@@ -63,5 +64,5 @@ export const styles = css`
   .panel { border: 1px solid var(--_l); border-radius: var(--_r); padding: 1rem; background: var(--_b); }
   .skeleton { display: grid; gap: 0.5rem; }
   .skeleton div { height: 3.2rem; border-radius: var(--_r); background: var(--_s); }
-  .visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  .sr { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;

@@ -6,7 +6,6 @@ import type { ReactiveControllerHost } from "lit";
 import { isPayable } from "../../../shared/status";
 import type { Invoice } from "../api";
 import { emit } from "../events";
-import type { Session } from "../view";
 
 export interface SelectionHost extends ReactiveControllerHost, HTMLElement {
   /** Shows only this invoice when set. */
@@ -28,17 +27,12 @@ export class SelectionController {
   exponents: Record<string, number> = {};
   #host: SelectionHost;
   #preselected?: ReadonlySet<string>;
-  #refreshed: (nowPaid: Invoice[]) => void;
-  #session: () => Session | undefined;
+  #reload: () => void;
 
-  /**
-   * `refreshed` hears of each reload with the invoices that turned paid, before the host renders;
-   * `session` is the loaded session (undefined while loading), which reloads read the invoices with.
-   */
-  constructor(host: SelectionHost, refreshed: (nowPaid: Invoice[]) => void, session: () => Session | undefined) {
+  /** `reload` reads the invoices again (the element's: its code travels in the live connection's chunk, live-connection.ts). */
+  constructor(host: SelectionHost, reload: () => void) {
     this.#host = host;
-    this.#refreshed = refreshed;
-    this.#session = session;
+    this.#reload = reload;
   }
 
   /**
@@ -79,19 +73,9 @@ export class SelectionController {
 
   /**
    * Reloads the invoices (once a session is loaded), keeps only what is still payable in the
-   * selection, then tells `refreshed` which invoices turned paid meanwhile. A failed reload leaves
-   * the list as it was.
+   * selection and announces what turned paid meanwhile (refreshList in live-connection.ts).
    */
-  async refresh(): Promise<void> {
-    const session = this.#session();
-    if (!session) return;
-    const before = new Map(this.invoices.map((invoice) => [invoice.id, invoice.status]));
-    try {
-      this.show(await session.api.invoices(session.signal));
-    } catch {
-      return;
-    }
-    this.select(new Set([...this.selected].filter((id) => payable(this.invoices.find((invoice) => invoice.id === id)))));
-    this.#refreshed(this.invoices.filter((invoice) => invoice.status === "paid" && before.get(invoice.id) !== "paid" && before.has(invoice.id)));
+  refresh(): void {
+    this.#reload();
   }
 }

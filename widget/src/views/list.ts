@@ -34,7 +34,7 @@ function invoiceRow(ui: Ui, state: ListState, on: ListHandlers, invoice: Invoice
           @change=${(event: Event) => state.toggle(invoice, (event.target as HTMLInputElement).checked)} />`
       : nothing}
     <label for=${selectable ? id : nothing}>
-      <span class="number">${selectable ? html`<span class="visually-hidden">${t.select(number)} — </span>` : nothing}${number}</span>
+      <span class="number">${selectable ? html`<span class="sr">${t.select(number)} — </span>` : nothing}${number}</span>
       <span id=${`${id}-meta`} class=${invoice.overdue ? "meta late" : "meta"}>${dueText}</span>
     </label>
     <span class="amount">${ui.money(invoice.status === "paid" ? invoice.total : invoice.amount_due, invoice.currency)}</span>
@@ -60,7 +60,7 @@ export function listView(ui: Ui, state: ListState, on: ListHandlers): TemplateRe
   if (payables.length === 0 && paid.length === 0) return html`<p part="empty">${t.empty}</p>`;
   const total = state.total;
   const count = state.selection.length;
-  return html`<h2 class="visually-hidden">${t.invoicesList}</h2>
+  return html`<h2 class="sr">${t.invoicesList}</h2>
     ${group(ui, state, on, t.overdue, overdue, true)} ${group(ui, state, on, t.toPay, toPay, true)} ${group(ui, state, on, t.paid, paid, false)}
     ${payables.length > 0
       ? html`<div class="bar" part="bar">
