@@ -12,6 +12,7 @@
  * per-rate breakdown (a French mandatory mention) sums to the same totals.
  */
 import { currencyExponent, isCurrency, type CurrencyCode } from "./currencies";
+import { formatMinorUnits, minorToDecimal } from "./minor-units";
 
 /** The largest amount (in minor units) any single figure may reach: 10^12 − 1. */
 export const MAX_AMOUNT = 999_999_999_999;
@@ -149,12 +150,7 @@ export function breakdownByTaxRate(lines: readonly { taxRateBp: number; subtotal
  * @example toDecimalString(-5, "kwd") // "-0.005"
  */
 export function toDecimalString(amount: number, currency: CurrencyCode): string {
-  const exponent = currencyExponent(currency);
-  const negative = amount < 0;
-  const digits = String(Math.abs(amount)).padStart(exponent + 1, "0");
-  const whole = exponent === 0 ? digits : digits.slice(0, -exponent);
-  const fraction = exponent === 0 ? "" : `.${digits.slice(-exponent)}`;
-  return `${negative ? "-" : ""}${whole}${fraction}`;
+  return minorToDecimal(amount, currencyExponent(currency));
 }
 
 /**
@@ -164,8 +160,5 @@ export function toDecimalString(amount: number, currency: CurrencyCode): string 
  */
 export function formatMoney(amount: number, currency: string, locale: string): string {
   const code = currency.toLowerCase();
-  if (!isCurrency(code)) return `${amount} ${currency.toUpperCase()}`;
-  const exponent = currencyExponent(code);
-  const format = new Intl.NumberFormat(locale, { style: "currency", currency: code.toUpperCase(), minimumFractionDigits: exponent, maximumFractionDigits: exponent });
-  return format.format(toDecimalString(amount, code) as Intl.StringNumericLiteral);
+  return isCurrency(code) ? formatMinorUnits(amount, currencyExponent(code), code, locale) : `${amount} ${currency.toUpperCase()}`;
 }

@@ -19,18 +19,22 @@ function dropTemplateIndentation(): Plugin {
 
 /**
  * Our css`` blocks carry no interpolation and no quoted text with spaces, so the whitespace around
- * punctuation and after a declaration's colon is noise: it goes too (~100 B gzip). A block with
- * `${` is left alone.
+ * punctuation and after a declaration's colon is noise: it goes too (~100 B gzip), and so does the
+ * zero before a decimal point (`0.5rem` is `.5rem`), and a colour of doubled digits takes its short form
+ * (`#ffffff` is `#fff`). A block with `${` is left alone.
  */
 function compactCss(code: string): string {
   return code.replace(/\bcss`([^`]*)`/g, (block, text: string) =>
     text.includes("${")
       ? block
-      : `css\`${text.replace(/\s+/g, " ").replace(/ ?([{};,>]) ?/g, "$1").replace(/: /g, ":").replace(/;}/g, "}").trim()}\``,
+      : `css\`${text.replace(/\s+/g, " ").replace(/ ?([{};,>]) ?/g, "$1").replace(/: /g, ":").replace(/;}/g, "}").replace(/([\s:,(])0\.(\d)/g, "$1.$2").replace(/#([\da-f])\1([\da-f])\2([\da-f])\3\b/gi, "#$1$2$3").trim()}\``,
   );
 }
 
-/** The widget bundle: one ES module, widget.js, served as a static asset from .build/public. */
+/**
+ * The widget bundle, served as static assets from .build/public: widget.js (Lit, the element, the
+ * list) and the chunks its import() calls load later (widget/flow-<hash>.js, widget/live-connection-<hash>.js).
+ */
 export default defineConfig({
   logLevel: "warn",
   mode: "production",
@@ -47,7 +51,9 @@ export default defineConfig({
     // widget.js is loaded as is by browsers, never bundled again: the /* @__PURE__ */ hints are dead weight.
     // Chunks (a lazy import()) live under widget/, where the _headers file written by the build
     // makes them loadable from merchants' pages like widget.js (worker/cli/build-assets.ts).
-    rolldownOptions: { output: { minify: true, comments: { annotation: false }, chunkFileNames: "widget/[name]-[hash].js" } },
+    // "allow-extension": what a chunk shares with widget.js (Lit, helpers) stays in widget.js, exported
+    // to it, instead of a third common chunk that widget.js itself would have to fetch first.
+    rolldownOptions: { preserveEntrySignatures: "allow-extension", output: { minify: true, comments: { annotation: false }, chunkFileNames: "widget/[name]-[hash].js" } },
     sourcemap: false,
   },
 });

@@ -139,6 +139,14 @@ export const InvoiceSchema = z
   })
   .meta({ id: "Invoice" });
 
+/**
+ * An invoice as the client endpoints answer it: with its currency's ISO 4217 exponent, so a browser
+ * can write the amounts exactly (`1999` with exponent 2 is 19.99) without a currency table.
+ */
+export const ClientInvoiceSchema = InvoiceSchema.extend({
+  currency_exponent: z.int().min(0).max(3).meta({ description: "The currency's ISO 4217 exponent: the number of decimals of its minor unit (eur 2, jpy 0, kwd 3)." }),
+}).meta({ id: "ClientInvoice" });
+
 export const InvoiceStatusSchema = z
   .object({
     id: z.string(),
@@ -162,5 +170,6 @@ export const StatusQuery = z.object({
 export type InvoiceCreateInput = z.infer<typeof InvoiceCreate>;
 export type InvoiceUpdateInput = z.infer<typeof InvoiceUpdate>;
 export type Invoice = z.infer<typeof InvoiceSchema>;
+export type ClientInvoice = z.infer<typeof ClientInvoiceSchema>;
 export type InvoiceStatusBody = z.infer<typeof InvoiceStatusSchema>;
 export type TermsValue = z.infer<typeof Terms>;

@@ -1,20 +1,71 @@
 /**
- * npm run bench:size — builds the widget and prints its minified, gzip and brotli sizes against
- * the budget (15 KB gzip, without provider SDKs, which load only when a method is picked).
+ * npm run bench:size — builds the widget and prints its parts' sizes (minified, gzip level 9,
+ * brotli) against the goals: what a merchant's page fetches before the list is on screen (widget.js
+ * and whatever it imports statically) ≤ 10 KB gzip, everything the widget can load ≤ 16 KB gzip
+ * (provider SDKs aside: they load only when a method is picked), and both against widget.js as one
+ * file before it was split. Prints only; `--strict` exits 1 when a goal is missed.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { brotliCompressSync, gzipSync } from "node:zlib";
-import { build } from "vite";
+import { join } from "node:path";
+import { build, type Rolldown } from "vite";
 import { root } from "./server";
 
-const BUDGET_GZIP = 15 * 1024;
+const KB = 1024;
+const FIRST_LOAD_GOAL = 10 * KB;
+const TOTAL_GOAL = 16 * KB;
+/** widget.js as one file when issue 9 measured it (its goal: no larger than this); 15,190 B when the split began. */
+const SINGLE_FILE_BEFORE = 15_124;
 
-await build({ configFile: join(root, "widget/vite.config.ts") });
-const bundle = readFileSync(join(root, ".build/public/widget.js"));
-const gzip = gzipSync(bundle, { level: 9 }).length;
-const brotli = brotliCompressSync(bundle).length;
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-console.log(`widget.js  minified ${kb(bundle.length)} (${bundle.length} B)   gzip ${kb(gzip)} (${gzip} B)   brotli ${kb(brotli)} (${brotli} B)`);
-console.log(`budget     ${kb(BUDGET_GZIP)} gzip: ${((gzip / BUDGET_GZIP) * 100).toFixed(0)} % used${gzip > BUDGET_GZIP ? " — OVER BUDGET" : ""}`);
-process.exit(gzip > BUDGET_GZIP ? 1 : 0);
+type Chunk = Rolldown.OutputChunk;
+
+const config = join(root, "widget/vite.config.ts");
+const chunksOf = (output: unknown): Chunk[] =>
+  (Array.isArray(output) ? output : [output]).flatMap((result: Rolldown.RolldownOutput) => result.output).filter((item): item is Chunk => item.type === "chunk");
+
+const split = chunksOf(await build({ configFile: config }));
+
+const gzip = (code: string) => gzipSync(code, { level: 9 }).length;
+const brotli = (code: string) => brotliCompressSync(code).length;
+const kb = (bytes: number) => `${(bytes / KB).toFixed(1)} KB`;
+const bytes = (count: number) => `${count.toLocaleString("en")} B`;
+
+/** widget.js and every chunk it imports statically: fetched before anything can render. */
+function firstLoad(chunks: Chunk[]): Set<string> {
+  const byName = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
+  const seen = new Set<string>();
+  const visit = (fileName: string) => {
+    if (seen.has(fileName)) return;
+    seen.add(fileName);
+    for (const imported of byName.get(fileName)?.imports ?? []) visit(imported);
+  };
+  for (const chunk of chunks) if (chunk.isEntry) visit(chunk.fileName);
+  return seen;
+}
+
+/** When a lazily loaded chunk is fetched (see widget/src/quittance-invoices.component.ts). */
+function whenLoaded(chunk: Chunk): string {
+  if (chunk.name === "live-connection") return "after the list is on screen";
+  if (chunk.name === "flow") return "when the client points at or focuses Pay or Details";
+  return "on demand";
+}
+
+const initial = firstLoad(split);
+const rows = split.map((chunk) => ({ chunk, gzip: gzip(chunk.code), first: initial.has(chunk.fileName) }));
+const firstGzip = rows.filter((row) => row.first).reduce((sum, row) => sum + row.gzip, 0);
+const totalGzip = rows.reduce((sum, row) => sum + row.gzip, 0);
+const ratio = (figure: number, goal: number) => `${(figure / goal).toFixed(2)}×`;
+const verdict = (figure: number, goal: number) => (figure <= goal ? "met" : "MISSED");
+
+for (const { chunk, gzip: size, first } of rows.sort((a, b) => Number(b.first) - Number(a.first))) {
+  console.log(
+    `${chunk.fileName.padEnd(36)} minified ${bytes(chunk.code.length).padStart(9)}   gzip ${bytes(size).padStart(8)}   brotli ${bytes(brotli(chunk.code)).padStart(8)}   ${first ? "first load" : whenLoaded(chunk)}`,
+  );
+}
+console.log("");
+console.log(`first load (before the list is on screen)  gzip ${bytes(firstGzip).padStart(8)} (${kb(firstGzip)})   goal ≤ ${kb(FIRST_LOAD_GOAL)}   ${ratio(firstGzip, FIRST_LOAD_GOAL)} of the goal   ${verdict(firstGzip, FIRST_LOAD_GOAL)}`);
+console.log(`chunks loaded later                        gzip ${bytes(totalGzip - firstGzip).padStart(8)} (${kb(totalGzip - firstGzip)})`);
+console.log(`total (everything the widget can load)     gzip ${bytes(totalGzip).padStart(8)} (${kb(totalGzip)})   goal ≤ ${kb(TOTAL_GOAL)}   ${ratio(totalGzip, TOTAL_GOAL)} of the goal   ${verdict(totalGzip, TOTAL_GOAL)}`);
+console.log(`widget.js as one file before the split      gzip ${bytes(SINGLE_FILE_BEFORE).padStart(8)} (${kb(SINGLE_FILE_BEFORE)})   first load ${ratio(firstGzip, SINGLE_FILE_BEFORE)} of it, total ${ratio(totalGzip, SINGLE_FILE_BEFORE)}`);
+
+const missed = firstGzip > FIRST_LOAD_GOAL || totalGzip > TOTAL_GOAL;
+process.exit(missed && process.argv.includes("--strict") ? 1 : 0);

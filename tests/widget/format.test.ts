@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { formatDate, formatMoney, formatRate } from "../../widget/src/format";
+import { formatMoney } from "../../shared/money";
+import { formatDate, formatMinorUnits } from "../../widget/src/format";
+import { formatRate } from "../../widget/src/format-figures";
 import { button, FakeApi, makeInvoice, mountWidget, part, parts, removeWidgets, text, waitForView } from "./support";
 
 /** French groups thousands with a narrow no-break space; a plain no-break space goes before the currency and "%". */
@@ -24,6 +26,18 @@ describe("formatMoney", () => {
     [1_000, "kwd", "fr", `1,000${NBSP}KWD`],
   ] as const)("should write %i %s for %s readers as %j when formatted", (amount, currency, locale, expected) => {
     expect(formatMoney(amount, currency, locale)).toBe(expected);
+  });
+
+  it.each([
+    [123_456, 0, "jpy", "en", "¥123,456"],
+    [123_456, 2, "eur", "fr", `1${NNBSP}234,56${NBSP}€`],
+    [-5, 2, "eur", "en", "-€0.05"],
+    [5, 3, "kwd", "fr", `0,005${NBSP}KWD`],
+    [99_999_999_999, 2, "eur", "en", "€999,999,999.99"],
+    // The exponent the API sends wins over Intl's own idea of the currency's decimals (0 for LAK in CLDR, 2 in ISO 4217).
+    [123_456, 2, "lak", "en", `LAK${NBSP}1,234.56`],
+  ] as const)("should write %i with exponent %i in %s for %s readers as %j when the widget formats it", (amount, exponent, currency, locale, expected) => {
+    expect(formatMinorUnits(amount, exponent, currency, locale)).toBe(expected);
   });
 
   it("should accept the currency in upper case when the API sends it so", () => {

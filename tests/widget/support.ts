@@ -4,7 +4,8 @@
  * and a way to mount <quittance-invoices> and wait for one of its views.
  */
 import { expect, vi } from "vitest";
-import type { Invoice } from "../../shared/schemas/invoices";
+import { currencyExponent, type CurrencyCode } from "../../shared/currencies";
+import type { ClientInvoice as Invoice } from "../../shared/schemas/invoices";
 import type { ClientPayment } from "../../widget/src/api";
 import "../../widget/src/quittance-invoices";
 import type { QuittanceInvoices } from "../../widget/src/quittance-invoices";
@@ -33,6 +34,7 @@ export function makeInvoice(overrides: Partial<Invoice> & { total?: number } = {
     status: "open",
     processing: false,
     currency,
+    currency_exponent: currencyExponent(currency as CurrencyCode),
     lines: [{ description: "Consulting", quantity: 1, unit_amount: subtotal, tax_rate: 2000, amount_subtotal: subtotal, amount_tax: tax, amount_total: total }],
     subtotal,
     tax,

@@ -1,12 +1,14 @@
 /**
  * The widget's client for the client endpoints. It holds the session, renews it through the
  * merchant's `session-url` when it expires (once per failure), and turns problem+json into errors.
+ * The payment calls travel with the pay flow's chunk (flow-api.ts).
  */
 import type { z } from "zod";
-import type { Invoice } from "../../shared/schemas/invoices";
+import type { ClientInvoice as Invoice } from "../../shared/schemas/invoices";
 import type { ClientActionSchema, ClientPaymentSchema } from "../../shared/schemas/payments";
 
 // Types only (erased from the bundle): the shapes come from the same schemas the API validates with.
+// An invoice from the client endpoints carries its currency's exponent (`currency_exponent`).
 export type { Invoice };
 export type ClientAction = z.infer<typeof ClientActionSchema>;
 export type ClientPayment = Omit<z.infer<typeof ClientPaymentSchema>, "currency"> & { currency: string };
@@ -14,6 +16,14 @@ export type ClientPayment = Omit<z.infer<typeof ClientPaymentSchema>, "currency"
 export interface ClientConfig {
   payment_methods: string[];
   merchant: { name: string };
+}
+
+/** What a call may add to the session's GET: the pay flow's POSTs (method, JSON body, headers) or an AbortSignal. */
+export interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
 }
 
 export class ApiProblem extends Error {
@@ -44,17 +54,10 @@ export class ClientApi {
     return true;
   }
 
-  async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  /** Calls `path` with the session (a GET unless `init` says otherwise; flow-api.ts builds the POSTs), renewing it once on a 401. */
+  async request<T>(path: string, init: RequestOptions = {}): Promise<T> {
     for (let attempt = 0; ; attempt += 1) {
-      const response = await fetch(`${this.base}${path}`, {
-        method,
-        signal: signal ?? null,
-        headers: {
-          authorization: `Bearer ${this.session}`,
-          ...(body === undefined ? {} : { "content-type": "application/json", "idempotency-key": crypto.randomUUID() }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+      const response = await fetch(`${this.base}${path}`, { ...init, headers: { ...init.headers, authorization: `Bearer ${this.session}` } });
       if (response.status === 401 && attempt === 0 && (await this.renew())) continue;
       const text = await response.text();
       const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
@@ -64,29 +67,10 @@ export class ClientApi {
   }
 
   async invoices(signal?: AbortSignal): Promise<Invoice[]> {
-    return (await this.request<{ data: Invoice[] }>("GET", "/v1/client/invoices?limit=100", undefined, signal)).data;
+    return (await this.request<{ data: Invoice[] }>("/v1/client/invoices?limit=100", { signal })).data;
   }
 
   config(signal?: AbortSignal): Promise<ClientConfig> {
-    return this.request<ClientConfig>("GET", "/v1/client/config", undefined, signal);
-  }
-
-  pay(invoices: string[], method: string, returnUrl: string): Promise<ClientPayment> {
-    return this.request<ClientPayment>("POST", "/v1/client/payments", { invoices, method, return_url: returnUrl });
-  }
-
-  payment(id: string): Promise<ClientPayment> {
-    return this.request<ClientPayment>("GET", `/v1/client/payments/${id}`);
-  }
-
-  capture(id: string): Promise<ClientPayment> {
-    return this.request<ClientPayment>("POST", `/v1/client/payments/${id}/capture`, {});
-  }
-
-  async sandboxCard(formUrl: string, cardNumber: string): Promise<{ status: string; failure_message: string | null }> {
-    const response = await fetch(formUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ card_number: cardNumber }) });
-    const body = (await response.json()) as { status?: string; failure_message?: string | null; detail?: string };
-    if (!response.ok) throw new ApiProblem(response.status, "sandbox", body.detail ?? "The sandbox refused the card.");
-    return { status: body.status ?? "failed", failure_message: body.failure_message ?? null };
+    return this.request<ClientConfig>("/v1/client/config", { signal });
   }
 }

@@ -5,83 +5,64 @@ import { css } from "lit";
  * --quittance-accent, --quittance-accent-text, --quittance-text, --quittance-muted, --quittance-background,
  * --quittance-surface, --quittance-border, --quittance-danger, --quittance-success, --quittance-radius,
  * --quittance-font (default: the host page's font), --quittance-min-height (space kept while loading).
- * Dark mode follows prefers-color-scheme. Colours meet WCAG AA contrast in both themes.
+ * Dark mode follows prefers-color-scheme. Colours meet WCAG AA contrast in both themes. Internal
+ * names are short: --_a … --_r hold the resolved palette and radius, .sr is read by screen readers only.
  */
 export const styles = css`
   :host {
-    --_accent: var(--quittance-accent, #1f4fd1);
-    --_accent-text: var(--quittance-accent-text, #ffffff);
-    --_text: var(--quittance-text, #1b1f24);
-    --_muted: var(--quittance-muted, #545b66);
-    --_bg: var(--quittance-background, #ffffff);
-    --_surface: var(--quittance-surface, #f4f6f9);
-    --_border: var(--quittance-border, #c9ced6);
-    --_danger: var(--quittance-danger, #b3261e);
-    --_success: var(--quittance-success, #1d6b35);
-    --_radius: var(--quittance-radius, 8px);
+    --_a: var(--quittance-accent, #1f4fd1);
+    --_at: var(--quittance-accent-text, #ffffff);
+    --_t: var(--quittance-text, #1b1f24);
+    --_m: var(--quittance-muted, #545b66);
+    --_b: var(--quittance-background, #ffffff);
+    --_s: var(--quittance-surface, #f4f6f9);
+    --_l: var(--quittance-border, #c9ced6);
+    --_d: var(--quittance-danger, #b3261e);
+    --_g: var(--quittance-success, #1d6b35);
+    --_r: var(--quittance-radius, 8px);
     display: block;
     min-height: var(--quittance-min-height, 12rem);
     font-family: var(--quittance-font, inherit);
-    color: var(--_text);
-    background: var(--_bg);
+    color: var(--_t);
+    background: var(--_b);
     line-height: 1.45;
     contain: layout style;
   }
   @media (prefers-color-scheme: dark) {
     :host {
-      --_accent: var(--quittance-accent, #8fb0ff);
-      --_accent-text: var(--quittance-accent-text, #0b1530);
-      --_text: var(--quittance-text, #eef1f5);
-      --_muted: var(--quittance-muted, #b4bcc8);
-      --_bg: var(--quittance-background, #15181d);
-      --_surface: var(--quittance-surface, #20252c);
-      --_border: var(--quittance-border, #4a525e);
-      --_danger: var(--quittance-danger, #ffb4ab);
-      --_success: var(--quittance-success, #8fd5a0);
+      --_a: var(--quittance-accent, #8fb0ff);
+      --_at: var(--quittance-accent-text, #0b1530);
+      --_t: var(--quittance-text, #eef1f5);
+      --_m: var(--quittance-muted, #b4bcc8);
+      --_b: var(--quittance-background, #15181d);
+      --_s: var(--quittance-surface, #20252c);
+      --_l: var(--quittance-border, #4a525e);
+      --_d: var(--quittance-danger, #ffb4ab);
+      --_g: var(--quittance-success, #8fd5a0);
     }
   }
   * { box-sizing: border-box; }
-  [hidden] { display: none !important; }
-  h2, h3 { margin: 0 0 0.5rem; line-height: 1.25; }
-  h2 { font-size: 1.15rem; }
-  h3 { font-size: 0.95rem; color: var(--_muted); text-transform: uppercase; letter-spacing: 0.04em; }
+  h3 { margin: 0 0 0.5rem; line-height: 1.25; font-size: 0.95rem; color: var(--_m); text-transform: uppercase; letter-spacing: 0.04em; }
   section { margin-bottom: 1.25rem; }
   ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.5rem; }
-  li { display: flex; gap: 0.75rem; align-items: center; padding: 0.75rem; border: 1px solid var(--_border); border-radius: var(--_radius); background: var(--_surface); }
+  li { display: flex; gap: 0.75rem; align-items: center; padding: 0.75rem; border: 1px solid var(--_l); border-radius: var(--_r); background: var(--_s); }
   li label { flex: 1; display: grid; gap: 0.1rem; cursor: pointer; }
   .number { font-weight: 600; }
-  .meta { color: var(--_muted); font-size: 0.9rem; }
-  .late { color: var(--_danger); font-weight: 600; }
+  .meta { color: var(--_m); font-size: 0.9rem; }
+  .late { color: var(--_d); font-weight: 600; }
   .amount { font-variant-numeric: tabular-nums; font-weight: 600; white-space: nowrap; }
-  input[type="checkbox"], input[type="radio"] { width: 1.15rem; height: 1.15rem; accent-color: var(--_accent); margin: 0; }
+  input[type="checkbox"] { width: 1.15rem; height: 1.15rem; accent-color: var(--_a); margin: 0; }
   button {
-    font: inherit; cursor: pointer; border-radius: var(--_radius); padding: 0.55rem 1rem;
-    border: 1px solid var(--_border); background: var(--_bg); color: var(--_text);
+    font: inherit; cursor: pointer; border-radius: var(--_r); padding: 0.55rem 1rem;
+    border: 1px solid var(--_l); background: var(--_b); color: var(--_t);
   }
-  button.primary { background: var(--_accent); color: var(--_accent-text); border-color: var(--_accent); font-weight: 600; }
+  button.primary { background: var(--_a); color: var(--_at); border-color: var(--_a); font-weight: 600; }
   button:disabled { opacity: 0.55; cursor: not-allowed; }
-  button.link { border: none; background: none; padding: 0.25rem; color: var(--_accent); text-decoration: underline; }
-  :focus-visible { outline: 3px solid var(--_accent); outline-offset: 2px; }
-  .bar { position: sticky; bottom: 0; display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; justify-content: space-between; padding: 0.75rem 0; background: var(--_bg); }
-  .panel { border: 1px solid var(--_border); border-radius: var(--_radius); padding: 1rem; background: var(--_bg); }
-  .dialog { max-width: 46rem; }
-  table { width: 100%; border-collapse: collapse; font-size: 0.92rem; }
-  th, td { text-align: left; padding: 0.35rem 0.5rem; border-bottom: 1px solid var(--_border); }
-  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-  dl { display: grid; grid-template-columns: auto auto; gap: 0.25rem 1rem; justify-content: end; margin: 0.75rem 0; }
-  dt { color: var(--_muted); }
-  dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; }
-  fieldset { border: none; margin: 0 0 1rem; padding: 0; display: grid; gap: 0.5rem; }
-  legend { font-weight: 600; margin-bottom: 0.5rem; }
-  .choice { display: flex; gap: 0.6rem; align-items: center; padding: 0.6rem 0.75rem; border: 1px solid var(--_border); border-radius: var(--_radius); }
-  .field { display: grid; gap: 0.3rem; margin-bottom: 1rem; }
-  .field input { font: inherit; padding: 0.55rem; border: 1px solid var(--_border); border-radius: var(--_radius); background: var(--_bg); color: var(--_text); }
-  .actions { display: flex; gap: 0.75rem; flex-wrap: wrap; }
-  .spaced { margin-top: 1rem; }
-  .success { color: var(--_success); }
-  .danger { color: var(--_danger); }
+  button.link { border: none; background: none; padding: 0.25rem; color: var(--_a); text-decoration: underline; }
+  :focus-visible { outline: 3px solid var(--_a); outline-offset: 2px; }
+  .bar { position: sticky; bottom: 0; display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; justify-content: space-between; padding: 0.75rem 0; background: var(--_b); }
+  .panel { border: 1px solid var(--_l); border-radius: var(--_r); padding: 1rem; background: var(--_b); }
   .skeleton { display: grid; gap: 0.5rem; }
-  .skeleton div { height: 3.2rem; border-radius: var(--_radius); background: var(--_surface); }
-  .visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-  .provider { margin-bottom: 1rem; }
+  .skeleton div { height: 3.2rem; border-radius: var(--_r); background: var(--_s); }
+  .sr { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;

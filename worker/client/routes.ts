@@ -4,7 +4,8 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { ListQuery, listOf } from "../../shared/schemas/common";
-import { InvoiceSchema, InvoiceStatus } from "../../shared/schemas/invoices";
+import { currencyExponent } from "../../shared/currencies";
+import { ClientInvoiceSchema, InvoiceStatus, type ClientInvoice, type Invoice } from "../../shared/schemas/invoices";
 import { ClientSessionCreate, ClientSessionRevoked, ClientSessionSchema, ClientSessionsRevoked, ClientSessionsRevokeQuery } from "../../shared/schemas/sessions";
 import { requireClientSession, requireSecretKey } from "../auth/middleware";
 import { clientCors, requireAllowedOrigin } from "../auth/cors";
@@ -72,6 +73,11 @@ sessions.openapi(
   },
 );
 
+/** An invoice for a browser: with its currency's exponent, so the widget formats amounts exactly without a currency table. */
+function forClient(invoice: Invoice): ClientInvoice {
+  return { ...invoice, currency_exponent: currencyExponent(invoice.currency) };
+}
+
 const client = createRouter();
 client.use("*", clientCors);
 
@@ -81,7 +87,7 @@ client.openapi(
     summary: "The session's customer's invoices (issued ones), newest first",
     middleware: [requireClientSession, requireAllowedOrigin] as const,
     request: { query: ListQuery.extend({ status: InvoiceStatus.exclude(["draft"]).optional() }) },
-    responses: { 200: jsonResponse(listOf(InvoiceSchema), "A page of invoices."), ...problemResponses },
+    responses: { 200: jsonResponse(listOf(ClientInvoiceSchema), "A page of invoices, each with its currency's exponent."), ...problemResponses },
   }),
   async (c) => {
     const caller = c.get("caller");
@@ -94,7 +100,8 @@ client.openapi(
     }
     // A pay-page session sees its one invoice only.
     const results = await listClientInvoices(db, caller, query);
-    return c.json(await serializeInvoices(db, results, query.limit, publicUrl(c.env, c.req.url)), 200);
+    const page = await serializeInvoices(db, results, query.limit, publicUrl(c.env, c.req.url));
+    return c.json({ ...page, data: page.data.map(forClient) }, 200);
   },
 );
 
@@ -104,7 +111,7 @@ client.openapi(
     summary: "One of the session's customer's invoices",
     middleware: [requireClientSession, requireAllowedOrigin] as const,
     request: { params: z.object({ id: z.string().max(64).meta({ param: { name: "id", in: "path" } }) }) },
-    responses: { 200: jsonResponse(InvoiceSchema, "The invoice."), ...problemResponses },
+    responses: { 200: jsonResponse(ClientInvoiceSchema, "The invoice, with its currency's exponent."), ...problemResponses },
   }),
   async (c) => {
     const caller = c.get("caller");
@@ -113,7 +120,7 @@ client.openapi(
     if (caller.invoiceId !== null && id !== caller.invoiceId) throw notFound("invoice", id);
     const invoice = await loadInvoice(c.env.DB, caller.merchantId, id, publicUrl(c.env, c.req.url), caller.customerId);
     c.executionCtx.waitUntil(recordInvoiceViewed(c.env.DB, invoice.id).then((moved) => publish(c.executionCtx, c.env, moved), () => undefined));
-    return c.json(invoice, 200);
+    return c.json(forClient(invoice), 200);
   },
 );
 

@@ -1,5 +1,5 @@
 /**
- * CORS on every route the widget calls from a merchant's page (widget/src/api.ts and stream.ts):
+ * CORS on every route the widget calls from a merchant's page (widget/src/api.ts, flow-api.ts and stream.ts):
  * the client endpoints and the sandbox's card submission.
  */
 import { beforeAll, describe, expect, it } from "vitest";

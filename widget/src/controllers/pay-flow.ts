@@ -7,6 +7,8 @@
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import type { ClientPayment } from "../api";
 import { emit } from "../events";
+import { capturePayment, createPayment, getPayment, payWithSandboxCard } from "../flow-api";
+import { flowStrings } from "../flow-strings";
 import { renderPayPal } from "../providers/paypal";
 import { mountCard, type MountedCard } from "../providers/stripe";
 import type { FlowView, Session, Ui } from "../view";
@@ -88,13 +90,13 @@ export class PayFlowController implements ReactiveController, PayFlowModel {
     this.starting = true;
     host.requestUpdate();
     try {
-      const created = await api.pay(this.#list.selection.map((invoice) => invoice.id), method, location.href).finally(() => ((this.starting = false), host.requestUpdate()));
+      const created = await createPayment(api, this.#list.selection.map((invoice) => invoice.id), method, location.href).finally(() => ((this.starting = false), host.requestUpdate()));
       if (left()) return;
       payment = created;
       this.#show({ kind: "paying", payment: created, busy: false, message: null });
       const action = created.action;
       if (action?.type === "redirect") {
-        this.#show({ kind: "paying", payment: created, busy: true, message: host.t.redirecting });
+        this.#show({ kind: "paying", payment: created, busy: true, message: flowStrings(host).redirecting });
         location.assign(action.url);
       } else if (action?.type === "card") {
         await host.updateComplete;
@@ -104,7 +106,7 @@ export class PayFlowController implements ReactiveController, PayFlowModel {
       } else if (action?.type === "paypal") {
         await host.updateComplete;
         const buttons = await renderPayPal(host.paypalSdkUrl, action.client_id, created.currency, action.order_id, this.#ensureProviderHost(), {
-          onApprove: async () => this.#settle(await api.capture(created.id)),
+          onApprove: async () => this.#settle(await capturePayment(api, created.id)),
           onError: (message) => this.#fail(message, created),
           onCancel: this.close,
         });
@@ -119,12 +121,12 @@ export class PayFlowController implements ReactiveController, PayFlowModel {
   async submit(cardNumber: string): Promise<void> {
     if (this.view?.kind !== "paying") return;
     const { api } = this.#session!;
-    const t = this.#host.t;
+    const t = flowStrings(this.#host);
     const payment = this.view.payment;
     this.#show({ kind: "paying", payment, busy: true, message: t.paying });
     try {
       if (payment.action?.type === "sandbox") {
-        const outcome = await api.sandboxCard(payment.action.form_url, cardNumber);
+        const outcome = await payWithSandboxCard(payment.action.form_url, cardNumber);
         if (outcome.status !== "succeeded") return this.#fail(outcome.failure_message ?? t.failed, payment);
       } else if (this.#card) {
         const confirmed = await this.#card.confirm(location.href);
@@ -140,26 +142,27 @@ export class PayFlowController implements ReactiveController, PayFlowModel {
   async #waitForOutcome(id: string): Promise<ClientPayment> {
     const { api } = this.#session!;
     for (let attempt = 0; attempt < 30; attempt += 1) {
-      const payment = await api.payment(id);
+      const payment = await getPayment(api, id);
       if (payment.status !== "pending" && payment.status !== "processing") return payment;
       await new Promise((resolve) => setTimeout(resolve, 500 + attempt * 100));
     }
-    return api.payment(id);
+    return getPayment(api, id);
   }
 
   /** The outcome is known. On success the host hears quittance-payment-succeeded as the page does. */
   #settle(payment: ClientPayment): void {
+    const t = flowStrings(this.#host);
     this.#teardownProvider();
-    if (payment.status === "failed") return this.#fail(payment.failure_message ?? this.#host.t.failed, payment);
+    if (payment.status === "failed") return this.#fail(payment.failure_message ?? t.failed, payment);
     this.#show({ kind: "paid", payment });
-    this.#host.announce(this.#host.t.succeeded);
+    this.#host.announce(t.succeeded);
     emit(this.#host, "quittance-payment-succeeded", { payment: payment.id, invoices: payment.invoices, amount: payment.amount, currency: payment.currency });
   }
 
   #fail(message: string, payment: ClientPayment | null): void {
     this.#teardownProvider();
     this.#show({ kind: "failed", message, payment });
-    this.#host.announce(`${this.#host.t.failed} ${message}`);
+    this.#host.announce(`${flowStrings(this.#host).failed} ${message}`);
     emit(this.#host, "quittance-payment-failed", { payment: payment?.id ?? null, message });
   }
 

@@ -6,7 +6,6 @@ import type { ReactiveControllerHost } from "lit";
 import { isPayable } from "../../../shared/status";
 import type { Invoice } from "../api";
 import { emit } from "../events";
-import type { Session } from "../view";
 
 export interface SelectionHost extends ReactiveControllerHost, HTMLElement {
   /** Shows only this invoice when set. */
@@ -24,14 +23,16 @@ export class SelectionController {
   invoices: Invoice[] = [];
   /** The ids of the checked invoices. */
   selected: ReadonlySet<string> = new Set();
+  /** Each currency's exponent, as the API sent it with the invoices seen so far (a payment's currency is one of them). */
+  exponents: Record<string, number> = {};
   #host: SelectionHost;
   #preselected?: ReadonlySet<string>;
-  #refreshed: (nowPaid: Invoice[]) => void;
+  #reload: () => void;
 
-  /** `refreshed` hears of each reload with the invoices that turned paid, before the host renders. */
-  constructor(host: SelectionHost, refreshed: (nowPaid: Invoice[]) => void) {
+  /** `reload` reads the invoices again (the element's: its code travels in the live connection's chunk, live-connection.ts). */
+  constructor(host: SelectionHost, reload: () => void) {
     this.#host = host;
-    this.#refreshed = refreshed;
+    this.#reload = reload;
   }
 
   /**
@@ -40,6 +41,7 @@ export class SelectionController {
    */
   show(invoices: Invoice[]): void {
     const only = this.#host.invoice;
+    for (const invoice of invoices) this.exponents[invoice.currency] = invoice.currency_exponent;
     this.invoices = only ? invoices.filter((invoice) => invoice.id === only) : invoices;
     if (only && payable(this.invoices[0])) this.#preselected ??= this.selected = new Set([only]);
     this.#host.requestUpdate();
@@ -71,18 +73,9 @@ export class SelectionController {
 
   /**
    * Reloads the invoices (once a session is loaded), keeps only what is still payable in the
-   * selection, then tells `refreshed` which invoices turned paid meanwhile. A failed reload leaves
-   * the list as it was.
+   * selection and announces what turned paid meanwhile (refreshList in live-connection.ts).
    */
-  async refresh(session: Session | undefined): Promise<void> {
-    if (!session) return;
-    const before = new Map(this.invoices.map((invoice) => [invoice.id, invoice.status]));
-    try {
-      this.show(await session.api.invoices(session.signal));
-    } catch {
-      return;
-    }
-    this.select(new Set([...this.selected].filter((id) => payable(this.invoices.find((invoice) => invoice.id === id)))));
-    this.#refreshed(this.invoices.filter((invoice) => invoice.status === "paid" && before.get(invoice.id) !== "paid" && before.has(invoice.id)));
+  refresh(): void {
+    this.#reload();
   }
 }

@@ -15,8 +15,6 @@ declare global {
   }
 }
 
-export const PAYPAL_SDK = "https://www.paypal.com/sdk/js";
-
 export async function renderPayPal(
   sdkUrl: string,
   clientId: string,

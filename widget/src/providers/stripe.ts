@@ -18,8 +18,6 @@ declare global {
   }
 }
 
-export const STRIPE_JS = "https://js.stripe.com/v3/";
-
 export interface MountedCard {
   confirm(returnUrl: string): Promise<{ ok: true } | { ok: false; message: string }>;
   destroy(): void;

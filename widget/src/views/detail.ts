@@ -1,11 +1,13 @@
 /** One invoice in full, as a dialog: dates, lines, taxes, totals, terms, payments and credit notes. Pure rendering. */
 import { html, nothing, type TemplateResult } from "lit";
 import type { Invoice } from "../api";
-import { formatDate, formatQuantity, formatRate } from "../format";
+import { flowStrings } from "../flow-strings";
+import { formatDate } from "../format";
+import { formatQuantity, formatRate } from "../format-figures";
 import type { Ui } from "../view";
 
 export function detailView(ui: Ui, invoice: Invoice, close: () => void): TemplateResult {
-  const t = ui.t;
+  const t = flowStrings(ui);
   const locale = ui.locale;
   const money = (amount: number) => ui.money(amount, invoice.currency);
   const onKey = (event: KeyboardEvent) => event.key === "Escape" && close();

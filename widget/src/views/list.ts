@@ -14,6 +14,8 @@ export interface ListState {
 }
 
 export interface ListHandlers {
+  /** The client points at or focuses a detail or pay control: what they open next can start loading. */
+  preload(): void;
   openDetail(invoiceId: string): void;
   pay(): void;
 }
@@ -32,11 +34,11 @@ function invoiceRow(ui: Ui, state: ListState, on: ListHandlers, invoice: Invoice
           @change=${(event: Event) => state.toggle(invoice, (event.target as HTMLInputElement).checked)} />`
       : nothing}
     <label for=${selectable ? id : nothing}>
-      <span class="number">${selectable ? html`<span class="visually-hidden">${t.select(number)} — </span>` : nothing}${number}</span>
+      <span class="number">${selectable ? html`<span class="sr">${t.select(number)} — </span>` : nothing}${number}</span>
       <span id=${`${id}-meta`} class=${invoice.overdue ? "meta late" : "meta"}>${dueText}</span>
     </label>
     <span class="amount">${ui.money(invoice.status === "paid" ? invoice.total : invoice.amount_due, invoice.currency)}</span>
-    <button class="link" part="details-button" @click=${() => on.openDetail(invoice.id)} aria-label=${`${t.details} ${number}`}>${t.details}</button>
+    <button class="link" part="details-button" @pointerenter=${on.preload} @focus=${on.preload} @click=${() => on.openDetail(invoice.id)} aria-label=${`${t.details} ${number}`}>${t.details}</button>
   </li>`;
 }
 
@@ -58,12 +60,12 @@ export function listView(ui: Ui, state: ListState, on: ListHandlers): TemplateRe
   if (payables.length === 0 && paid.length === 0) return html`<p part="empty">${t.empty}</p>`;
   const total = state.total;
   const count = state.selection.length;
-  return html`<h2 class="visually-hidden">${t.invoicesList}</h2>
+  return html`<h2 class="sr">${t.invoicesList}</h2>
     ${group(ui, state, on, t.overdue, overdue, true)} ${group(ui, state, on, t.toPay, toPay, true)} ${group(ui, state, on, t.paid, paid, false)}
     ${payables.length > 0
       ? html`<div class="bar" part="bar">
           <span part="total" aria-live="polite">${total ? t.selected(count, ui.money(total.amount, total.currency)) : ""}</span>
-          <button class="primary" part="pay-button" ?disabled=${count === 0} @click=${on.pay}>
+          <button class="primary" part="pay-button" ?disabled=${count === 0} @pointerenter=${on.preload} @focus=${on.preload} @click=${on.pay}>
             ${total ? t.pay(count, ui.money(total.amount, total.currency)) : t.chooseInvoices}
           </button>
         </div>`

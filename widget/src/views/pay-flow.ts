@@ -1,6 +1,7 @@
 /** The pay flow's steps: method picker, payment form, receipt, failure. The flow's state in, the client's intents out. */
 import { html, nothing, type TemplateResult } from "lit";
 import type { Invoice } from "../api";
+import { flowStrings } from "../flow-strings";
 import type { FlowView, Ui } from "../view";
 
 /** What the steps read from the pay flow, and the client's intents they hand back to it. */
@@ -24,7 +25,7 @@ export interface Paying {
 }
 
 export function methodView(ui: Ui, flow: PayFlowModel, paying: Paying): TemplateResult {
-  const t = ui.t;
+  const t = flowStrings(ui);
   if (flow.methods.length === 0) {
     return html`<div class="panel" part="dialog"><p data-autofocus tabindex="-1">${t.noMethod}</p><button @click=${flow.close}>${t.back}</button></div>`;
   }
@@ -48,7 +49,7 @@ export function methodView(ui: Ui, flow: PayFlowModel, paying: Paying): Template
 }
 
 export function payingView(ui: Ui, view: Extract<FlowView, { kind: "paying" }>, flow: PayFlowModel): TemplateResult {
-  const t = ui.t;
+  const t = flowStrings(ui);
   const amount = ui.money(view.payment.amount, view.payment.currency);
   const action = view.payment.action;
   const submit = (event: Event) => {
@@ -74,7 +75,7 @@ export function payingView(ui: Ui, view: Extract<FlowView, { kind: "paying" }>, 
 }
 
 export function outcomeView(ui: Ui, view: Extract<FlowView, { kind: "paid" | "failed" }>, flow: PayFlowModel): TemplateResult {
-  const t = ui.t;
+  const t = flowStrings(ui);
   if (view.kind === "paid") {
     return html`<div class="panel" part="receipt">
       <h2 class="success" tabindex="-1" data-autofocus>${t.succeeded}</h2>
@@ -87,7 +88,7 @@ export function outcomeView(ui: Ui, view: Extract<FlowView, { kind: "paid" | "fa
     <p>${view.message}</p>
     <p class="meta">${t.failedNext}</p>
     <div class="actions">
-      <button class="primary" @click=${() => flow.choose()}>${t.tryAgain}</button>
+      <button class="primary" @click=${() => flow.choose()}>${t.retry}</button>
       <button @click=${flow.close}>${t.back}</button>
     </div>
   </div>`;
