@@ -5,8 +5,10 @@
 -- invoices are in it, so its size follows a merchant's open receivables, not its paid history.
 -- The list query names it (INDEXED BY): with statistics, SQLite may otherwise prefer walking every
 -- invoice newest first.
-CREATE INDEX invoices_overdue_by_due_date ON invoices (merchant_id, due_date, created_at, id, status, amount_paid, total)
-  WHERE status IN ('open', 'partially_paid') AND amount_paid < total;
+-- Its WHERE is written exactly as the query writes it (`payableSql`, `amountDueSql` in worker/db/sql.ts),
+-- since SQLite uses a partial index only when the query's terms match the index's.
+CREATE INDEX invoices_overdue_by_due_date ON invoices (merchant_id, due_date, created_at, id, status, amount_paid, amount_credited, total)
+  WHERE status IN ('open', 'partially_paid') AND (total - amount_paid - amount_credited) > 0;
 
 -- GET /v1/events?type=…: the events of one type in log order, so a type with few (or no) events
 -- answers without reading the merchant's whole log.

@@ -44,11 +44,18 @@ export class DeliveryLanes {
     }
   }
 
-  /** The `Quittance-Chain-Head` value, read at most once per few seconds rather than per delivery. */
+  /**
+   * The `Quittance-Chain-Head` value, read at most once per few seconds rather than per delivery.
+   * "No checkpoint yet" is never remembered, so the first one signed shows on the next delivery.
+   */
   private latestChainHead(merchantId: string): Promise<string | null> {
     const now = Date.now();
     if (this.chainHead === null || this.chainHead.merchantId !== merchantId || this.chainHead.until < now) {
-      this.chainHead = { merchantId, value: chainHeadHeader(this.env, merchantId).catch(() => null), until: now + CHAIN_HEAD_TTL_MS };
+      const entry = { merchantId, value: chainHeadHeader(this.env, merchantId).catch(() => null), until: now + CHAIN_HEAD_TTL_MS };
+      this.chainHead = entry;
+      void entry.value.then((value) => {
+        if (value === null && this.chainHead === entry) this.chainHead = null;
+      });
     }
     return this.chainHead.value;
   }
