@@ -38,6 +38,8 @@ export async function seedDemo(baseUrl: string, secretKey: string, now = new Dat
     },
     email_signature: "Camille Martin\nAtelier Quittance — 04 72 00 00 00",
     allowed_origins: ["http://localhost:8787", "http://127.0.0.1:5173"],
+    // Book rates (EUR per unit) so the FEC can convert the demo's JPY and KWD invoices.
+    accounting: { exchange_rates: { jpy: "0.0062", kwd: "2.95" } },
   });
 
   const martin = await call("POST", "/v1/customers", {
