@@ -6,9 +6,9 @@
  * query plans of the main queries with the rows D1 reports reading.
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { seedAccountingYear } from "./accounting-seed";
+import { runtimeRssMiB } from "./memory";
 import { root, startBenchServer } from "./server";
 import { executeWrites } from "../../worker/cli/d1";
 
@@ -16,37 +16,6 @@ const PORT = Number(process.env.BENCH_PORT ?? 8795);
 const INVOICES = Number(process.env.BENCH_INVOICES ?? 100_000);
 const PAYMENTS = Number(process.env.BENCH_PAYMENTS ?? 150_000);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000);
-
-/** Resident memory (MiB) of every workerd process under the server's process. */
-function runtimeRssMiB(rootPid: number): number {
-  const parents = new Map<number, number>();
-  const names = new Map<number, string>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const close = stat.lastIndexOf(")");
-      names.set(Number(entry), stat.slice(stat.indexOf("(") + 1, close));
-      parents.set(Number(entry), Number(stat.slice(close + 2).split(" ")[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const isDescendant = (pid: number): boolean => {
-    for (let parent = parents.get(pid); parent !== undefined && parent > 1; parent = parents.get(parent)) if (parent === rootPid) return true;
-    return false;
-  };
-  let kib = 0;
-  for (const [pid, name] of names) {
-    if (!name.includes("workerd") || !isDescendant(pid)) continue;
-    try {
-      kib += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return kib / 1024;
-}
 
 async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const start = performance.now();

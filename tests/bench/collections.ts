@@ -11,10 +11,10 @@
  * one, 20 % open — 1.5 payments per invoice.
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import { sqlLiteral, executeWrites, type D1Target } from "../../worker/cli/d1";
 import { collectionsQueries } from "../../worker/reports/collections-queries";
 import { invoicePageQueries, paymentPageQueries, FIRST_CURSOR } from "../../worker/exports/csv-queries";
+import { runtimeRssMiB } from "./memory";
 import { startBenchServer } from "./server";
 
 const INVOICES = Number(process.env.BENCH_INVOICES ?? 100_000);
@@ -93,37 +93,6 @@ function measured(sql: string, params: readonly (string | number)[], target: D1T
   const [result] = run(inlined);
   const plan = run(`EXPLAIN QUERY PLAN ${inlined}`)[0]!.results.map((row) => String(row.detail));
   return { rows: result!.results.length, ms: result!.meta.duration, plan };
-}
-
-/** Resident memory (MiB) of every workerd process under the server's process. */
-function runtimeRssMiB(rootPid: number): number {
-  const parents = new Map<number, number>();
-  const names = new Map<number, string>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const close = stat.lastIndexOf(")");
-      names.set(Number(entry), stat.slice(stat.indexOf("(") + 1, close));
-      parents.set(Number(entry), Number(stat.slice(close + 2).split(" ")[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const under = (pid: number) => {
-    for (let parent = parents.get(pid); parent !== undefined && parent > 1; parent = parents.get(parent)) if (parent === rootPid) return true;
-    return false;
-  };
-  let kib = 0;
-  for (const [pid, name] of names) {
-    if (!name.includes("workerd") || !under(pid)) continue;
-    try {
-      kib += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return kib / 1024;
 }
 
 async function timed(url: string, key: string): Promise<{ ms: number; status: number; body: string }> {
