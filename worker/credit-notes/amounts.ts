@@ -4,7 +4,7 @@
  * no database, every refusal an ApiError naming the field. Never more than the invoice still
  * carries, in total and at each VAT rate.
  */
-import { computeLine, divideRounded, quantityToMilli, QUANTITY_SCALE } from "../../shared/money";
+import { breakdownByTaxRate, computeLine, divideRounded, quantityToMilli, QUANTITY_SCALE } from "../../shared/money";
 import type { CreditNoteCreateInput } from "../../shared/schemas/credit-notes";
 import { ApiError } from "../errors";
 
@@ -50,17 +50,19 @@ export function remainingByRate(invoiceLines: readonly InvoiceLineRow[], credite
   return new Map([...remaining].sort(([a], [b]) => a - b));
 }
 
+/**
+ * A credit note's VAT per rate, in the shape its events and API show (`subtotal`, `tax`); the
+ * grouping is the invoices' own (`breakdownByTaxRate`).
+ */
+export function creditNoteBreakdown(lines: readonly Pick<PricedLine, "tax_rate" | "amount_subtotal" | "amount_tax">[]): CreditNoteAmounts["tax_breakdown"] {
+  return breakdownByTaxRate(lines.map((line) => ({ taxRateBp: line.tax_rate, subtotal: line.amount_subtotal, tax: line.amount_tax })))
+    .map((row) => ({ tax_rate: row.tax_rate, subtotal: row.taxable_amount, tax: row.tax_amount }));
+}
+
 function summed(lines: PricedLine[]): CreditNoteAmounts {
-  const byRate = new Map<number, { tax_rate: number; subtotal: number; tax: number }>();
-  for (const line of lines) {
-    const row = byRate.get(line.tax_rate) ?? { tax_rate: line.tax_rate, subtotal: 0, tax: 0 };
-    row.subtotal += line.amount_subtotal;
-    row.tax += line.amount_tax;
-    byRate.set(line.tax_rate, row);
-  }
   const subtotal = lines.reduce((sum, line) => sum + line.amount_subtotal, 0);
   const tax = lines.reduce((sum, line) => sum + line.amount_tax, 0);
-  return { lines, subtotal, tax, total: subtotal + tax, tax_breakdown: [...byRate.values()].sort((a, b) => a.tax_rate - b.tax_rate) };
+  return { lines, subtotal, tax, total: subtotal + tax, tax_breakdown: creditNoteBreakdown(lines) };
 }
 
 /** One line per VAT rate for a share of what remains there (quantity 1). */

@@ -3,7 +3,7 @@ import type { CurrencyCode } from "../../shared/currencies";
 import { milliToQuantity } from "../../shared/money";
 import type { CreditNote } from "../../shared/schemas/credit-notes";
 import { cursorCondition, toPage } from "../lib/pagination";
-import type { InvoiceLineRow, PricedLine } from "./amounts";
+import { creditNoteBreakdown, type InvoiceLineRow, type PricedLine } from "./amounts";
 
 export interface CreditNoteRow {
   id: string;
@@ -117,13 +117,6 @@ export async function serializeCreditNotes(db: D1Database, rows: readonly Credit
   const extra = new Map((extraResult!.results as unknown as { id: string; hosted_token: string; refunded: number }[]).map((row) => [row.id, row]));
   return rows.map((row) => {
     const own = lines.filter((line) => line.credit_note_id === row.id);
-    const byRate = new Map<number, { tax_rate: number; subtotal: number; tax: number }>();
-    for (const line of own) {
-      const rate = byRate.get(line.tax_rate) ?? { tax_rate: line.tax_rate, subtotal: 0, tax: 0 };
-      rate.subtotal += line.amount_subtotal;
-      rate.tax += line.amount_tax;
-      byRate.set(line.tax_rate, rate);
-    }
     return {
       id: row.id,
       object: "credit_note" as const,
@@ -146,7 +139,7 @@ export async function serializeCreditNotes(db: D1Database, rows: readonly Credit
       subtotal: row.subtotal,
       tax: row.tax,
       total: row.total,
-      tax_breakdown: [...byRate.values()].sort((a, b) => a.tax_rate - b.tax_rate),
+      tax_breakdown: creditNoteBreakdown(own),
       applied_to_invoice: row.applied_to_invoice,
       to_credit: row.to_credit,
       refunded: extra.get(row.id)?.refunded ?? 0,
