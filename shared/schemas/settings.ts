@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { electronicFormatIBAN, isValidBIC, isValidIBAN } from "ibantools";
 import { OnlineMethod, Timestamp } from "./common";
 import { Address } from "./customers";
 import { Terms } from "./invoices";
@@ -22,6 +23,32 @@ const Origin = z
   .string()
   .max(200)
   .regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/, "must be an origin such as https://shop.example.com (scheme, host, optional port)");
+
+/** The account clients pay bank transfers into, printed on invoices (BT-84/BT-86) and in the EPC QR code. */
+export const BankAccountSchema = z
+  .object({
+    iban: z.string().meta({ description: "Electronic format, no spaces.", example: "FR7630006000011234567890189" }),
+    bic: z.string().optional().meta({ example: "AGRIFRPP" }),
+    account_name: z.string().optional().meta({ description: "The account holder as the bank knows it (default: seller.legal_name)." }),
+  })
+  .meta({ id: "BankAccount" });
+
+/** The same as given to PUT /v1/settings: spaces and case forgiven, the IBAN's check digits and the BIC's form checked (ibantools). */
+export const BankAccountUpdate = z.strictObject({
+  iban: z
+    .string()
+    .max(50)
+    .transform((value) => electronicFormatIBAN(value) ?? "")
+    .refine((value) => isValidIBAN(value), "must be a valid IBAN (country, check digits and length), e.g. FR76 3000 6000 0112 3456 7890 189")
+    .meta({ example: "FR76 3000 6000 0112 3456 7890 189" }),
+  bic: z
+    .string()
+    .max(20)
+    .transform((value) => value.replace(/\s+/g, "").toUpperCase())
+    .refine((value) => isValidBIC(value), "must be a BIC of 8 or 11 characters, e.g. AGRIFRPP")
+    .optional(),
+  account_name: z.string().trim().min(1).max(70).optional(),
+});
 
 export const SettingsSchema = z
   .object({
@@ -47,6 +74,7 @@ export const SettingsSchema = z
     late_fees: LateFeePolicySchema.meta({ description: "The default late-fee policy of new invoices (French B2B statutory by default)." }),
     branding: z.object({ accent_color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(), logo_url: z.url().max(500).optional() }),
     accounting: AccountingSettingsSchema.meta({ description: "Account numbers, journals and book exchange rates of the FEC export (French defaults)." }),
+    bank_account: BankAccountSchema.nullable().meta({ description: "Where bank transfers go; null until set. With it, euro invoices show an RF reference and an EPC QR code." }),
   })
   .meta({ id: "Settings" });
 
@@ -67,6 +95,7 @@ export const SettingsUpdate = z
     reminders: ReminderPolicy,
     late_fees: LateFeePolicySchema,
     accounting: AccountingSettingsUpdate,
+    bank_account: BankAccountUpdate.nullable().meta({ description: "null removes it." }),
   })
   .partial()
   .meta({ id: "SettingsUpdate" });
@@ -99,4 +128,5 @@ export const DEFAULT_SETTINGS: Settings = {
   reminders: DEFAULT_REMINDER_POLICY,
   late_fees: { ...DEFAULT_LATE_FEE_POLICY, recovery_indemnity_currency: "eur", applies_to_consumers: false },
   accounting: DEFAULT_ACCOUNTING,
+  bank_account: null,
 };
