@@ -8,7 +8,7 @@ import type { FacturxFinding, FacturxReport } from "../../support/facturx-valida
 
 export type { FacturxFinding, FacturxReport };
 
-export async function checkFacturx(name: string, body: ArrayBuffer | Uint8Array | string): Promise<FacturxReport> {
+export async function checkFacturx(name: string, body: ArrayBuffer | string): Promise<FacturxReport> {
   const response = await fetch(`http://127.0.0.1:${inject("facturxValidatorPort")}/check?name=${encodeURIComponent(name)}`, { method: "POST", body });
   if (!response.ok) throw new Error(`validator answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as FacturxReport;
