@@ -1,0 +1,82 @@
+/**
+ * The words and number formats of the invoice renderings (PDF and printable page) in the document's
+ * language. Amounts go through shared/money.ts (integer minor units written by Intl, never floats).
+ */
+import { formatMoney } from "../../shared/money";
+import { minorToDecimal } from "../../shared/minor-units";
+import type { DocumentLanguage, InvoiceDocument } from "./document";
+
+const FR = {
+  invoice: "Facture", credit_note: "Facture d'avoir", number: "N°", issue_date: "Date d'émission", due_date: "Date d'échéance",
+  seller: "Vendeur", buyer: "Client", capital: "au capital de", vat_number: "N° TVA intracommunautaire", email: "E-mail",
+  description: "Désignation", qty: "Qté", unit_price: "Prix unitaire HT", vat: "TVA", line_total: "Total HT",
+  vat_rate: "Taux de TVA", taxable: "Base HT", vat_amount: "Montant TVA",
+  total_ht: "Total HT", total_tva: "Total TVA", total_ttc: "Total TTC", total_credit: "Total TTC de l'avoir",
+  paid: "Déjà réglé", credited: "Avoirs", due: "Reste à payer",
+  credit_notes: "Avoirs émis", credit_note_line: (n: string, d: string, t: string) => `Facture d'avoir ${n} du ${d} : ${t} TTC`,
+  corrects: (n: string, d: string) => `Avoir sur la facture n° ${n} du ${d}`, reason: "Motif",
+  terms: "Conditions de paiement", mentions: "Mentions",
+  category: "Catégorie de l'opération", goods: "livraison de biens", services: "prestation de services", mixed: "livraison de biens et prestation de services",
+  vat_on_debits: "Option pour le paiement de la TVA d'après les débits",
+  transfer: "Paiement par virement", holder: "Titulaire", reference: "Référence à indiquer", scan: "Scannez avec votre application bancaire",
+  memo: "Message", continued: "(suite)", page: (i: number, n: number) => `Page ${i} / ${n}`,
+  download: "Télécharger la facture (PDF)", download_credit: "Télécharger l'avoir (PDF)", frame: "Cadre de facturation",
+} as const;
+
+type Labels = { [K in keyof typeof FR]: (typeof FR)[K] extends (...args: infer A) => string ? (...args: A) => string : string };
+
+const EN: Labels = {
+  invoice: "Invoice", credit_note: "Credit note", number: "No.", issue_date: "Issue date", due_date: "Due date",
+  seller: "Seller", buyer: "Bill to", capital: "with a share capital of", vat_number: "VAT number", email: "Email",
+  description: "Description", qty: "Qty", unit_price: "Unit price excl. VAT", vat: "VAT", line_total: "Amount excl. VAT",
+  vat_rate: "VAT rate", taxable: "Taxable amount", vat_amount: "VAT amount",
+  total_ht: "Total excl. VAT", total_tva: "Total VAT", total_ttc: "Total incl. VAT", total_credit: "Credit note total incl. VAT",
+  paid: "Already paid", credited: "Credit notes", due: "Amount due",
+  credit_notes: "Credit notes issued", credit_note_line: (n, d, t) => `Credit note ${n} of ${d}: ${t} incl. VAT`,
+  corrects: (n, d) => `Credit note for invoice ${n} of ${d}`, reason: "Reason",
+  terms: "Payment terms", mentions: "Legal mentions",
+  category: "Type of operation", goods: "supply of goods", services: "supply of services", mixed: "supply of goods and services",
+  vat_on_debits: "VAT paid on debits (option pour le paiement de la TVA d'après les débits)",
+  transfer: "Pay by bank transfer", holder: "Account holder", reference: "Reference to quote", scan: "Scan with your banking app",
+  memo: "Message", continued: "(continued)", page: (i, n) => `Page ${i} of ${n}`,
+  download: "Download (PDF)", download_credit: "Download (PDF)", frame: "Billing frame",
+};
+
+export type DocumentFormat = Omit<Labels, "lang"> & {
+  lang: DocumentLanguage;
+  money: (amount: number) => string;
+  day: (date: string | null) => string;
+  rate: (bp: number) => string;
+  quantity: (milli: number) => string;
+  title: string;
+  /** `label : value` in French (a no-break space before the colon), `label: value` in English. */
+  colon: (label: string, value: string) => string;
+};
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** Labels and formatters for one document: `fr` writes 24/11/2026, 1 234,56 €, 5,5 %; `en` 24 Nov 2026, €1,234.56, 5.5%. */
+export function documentFormat(doc: Pick<InvoiceDocument, "language" | "currency" | "kind">): DocumentFormat {
+  const fr = doc.language === "fr";
+  const labels = fr ? (FR as unknown as Labels) : EN;
+  const locale = fr ? "fr-FR" : "en-GB";
+  const decimal = (text: string) => (fr ? text.replace(".", ",") : text);
+  return {
+    ...labels,
+    lang: doc.language,
+    title: doc.kind === "credit_note" ? labels.credit_note : labels.invoice,
+    money: (amount) => formatMoney(amount, doc.currency, locale),
+    day: (date) => {
+      if (!date) return "—";
+      const [year, month, day] = date.slice(0, 10).split("-");
+      return fr ? `${day}/${month}/${year}` : `${Number(day)} ${MONTHS[Number(month) - 1] ?? month} ${year}`;
+    },
+    rate: (bp) => `${decimal(trimZeros(minorToDecimal(bp, 2)))}${fr ? "\u00a0%" : "%"}`,
+    quantity: (milli) => decimal(trimZeros(minorToDecimal(milli, 3))),
+    colon: (label, value) => (fr ? `${label}\u00a0: ${value}` : `${label}: ${value}`),
+  };
+}
+
+function trimZeros(text: string): string {
+  return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
+}
