@@ -80,3 +80,31 @@ export function documentFormat(doc: Pick<InvoiceDocument, "language" | "currency
 function trimZeros(text: string): string {
   return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
 }
+
+/** Totals, then (invoices) what is paid, credited and due: the PDF shows the same rows. */
+export function totalRows(doc: InvoiceDocument, f: DocumentFormat): { label: string; value: string; strong?: boolean }[] {
+  const credited = doc.credit_notes.reduce((sum, note) => sum + note.total, 0);
+  const rows: { label: string; value: string; strong?: boolean }[] = [
+    { label: f.total_ht, value: f.money(doc.totals.tax_exclusive) },
+    { label: f.total_tva, value: f.money(doc.totals.tax) },
+    { label: doc.kind === "credit_note" ? f.total_credit : f.total_ttc, value: f.money(doc.totals.tax_inclusive), strong: true },
+  ];
+  if (doc.kind === "invoice") {
+    const paid = doc.totals.prepaid - credited;
+    if (paid !== 0) rows.push({ label: f.paid, value: f.money(paid) });
+    if (credited !== 0) rows.push({ label: f.credited, value: f.money(credited) });
+    rows.push({ label: f.due, value: f.money(doc.totals.due), strong: true });
+  }
+  return rows;
+}
+
+/** The notes people read (the BAR note is a code for platforms, not a sentence). */
+export const shownNotes = (doc: InvoiceDocument) => doc.notes.filter((note) => (note.subject as string) !== "BAR");
+
+/** Exemption reasons, the category of operation, the VAT-on-debits option. */
+export function mentions(doc: InvoiceDocument, f: DocumentFormat): string[] {
+  const out = [...new Set(doc.tax_breakdown.flatMap((row) => (row.exemption_reason ? [row.exemption_reason] : [])))];
+  out.push(f.colon(f.category, f[doc.operation_category]));
+  if (doc.vat_on_debits) out.push(f.vat_on_debits);
+  return out;
+}

@@ -2,7 +2,7 @@
 import { rgb } from "pdf-lib";
 import { qrMatrix } from "../lib/qr";
 import type { InvoiceDocument } from "./document";
-import type { DocumentFormat } from "./labels";
+import { mentions, shownNotes, totalRows, type DocumentFormat } from "./labels";
 import { Canvas, MUTED, RULE, SHADE } from "./pdf-layout";
 
 const WHITE = rgb(1, 1, 1);
@@ -50,18 +50,7 @@ export function linesTable(canvas: Canvas, doc: InvoiceDocument, f: DocumentForm
 
 /** VAT per rate on the left, totals (and for invoices what is paid, credited and due) on the right. */
 export function totalsBlock(canvas: Canvas, doc: InvoiceDocument, f: DocumentFormat): void {
-  const credited = doc.credit_notes.reduce((sum, note) => sum + note.total, 0);
-  const rows: { label: string; value: string; strong?: boolean }[] = [
-    { label: f.total_ht, value: f.money(doc.totals.tax_exclusive) },
-    { label: f.total_tva, value: f.money(doc.totals.tax) },
-    { label: doc.kind === "credit_note" ? f.total_credit : f.total_ttc, value: f.money(doc.totals.tax_inclusive), strong: true },
-  ];
-  if (doc.kind === "invoice") {
-    const paid = doc.totals.prepaid - credited;
-    if (paid !== 0) rows.push({ label: f.paid, value: f.money(paid) });
-    if (credited !== 0) rows.push({ label: f.credited, value: f.money(credited) });
-    rows.push({ label: f.due, value: f.money(doc.totals.due), strong: true });
-  }
+  const rows = totalRows(doc, f);
   const height = Math.max(doc.tax_breakdown.length * 14 + 30, rows.length * 16 + 10);
   canvas.ensure(height);
   const top = canvas.y;
@@ -155,15 +144,11 @@ export function mentionsBlock(canvas: Canvas, doc: InvoiceDocument, f: DocumentF
   if (doc.payment_terms || doc.notes.length > 0) {
     heading(f.terms);
     if (doc.payment_terms) canvas.paragraph(doc.payment_terms, small);
-    for (const note of doc.notes) canvas.paragraph(note.text, small);
+    for (const note of shownNotes(doc)) canvas.paragraph(note.text, small);
     canvas.down(8);
   }
-  const mentions: string[] = [];
-  for (const reason of new Set(doc.tax_breakdown.flatMap((row) => (row.exemption_reason ? [row.exemption_reason] : [])))) mentions.push(reason);
-  mentions.push(f.colon(f.category, f[doc.operation_category]));
-  if (doc.vat_on_debits) mentions.push(f.vat_on_debits);
   heading(f.mentions);
-  for (const text of mentions) canvas.paragraph(text, small);
+  for (const text of mentions(doc, f)) canvas.paragraph(text, small);
   if (doc.memo) {
     canvas.down(8);
     heading(f.memo);

@@ -7,7 +7,7 @@ import { html } from "hono/html";
 import type { Settings } from "../../shared/schemas/settings";
 import type { CreditNoteLineRow, CreditNoteRow } from "../credit-notes/queries";
 import type { CustomerRow } from "../customers/queries";
-import { formatDay, moneyIn, partiesBlock, PRINT_STYLE, rateText } from "./print-format";
+import { formatDay, moneyIn, partiesBlock, PRINT_STYLE, rateText } from "./print-legacy";
 
 export function creditNotePage(note: CreditNoteRow, lines: readonly CreditNoteLineRow[], seller: Settings["seller"], customer: CustomerRow | null) {
   const money = moneyIn(note.currency);

@@ -2,16 +2,20 @@
  * The hosted pay page: `GET /pay/<token>` (an unguessable link per invoice, for emails) shows the
  * widget for that invoice's customer, with a session minted here once per browser (session.ts),
  * or, when nothing is left to pay, the invoice alone (summary.ts); `GET /pay/<token>/print` is the
- * printable invoice with every mention French law requires (INVOICE-FR.md), and
- * `GET /pay/<token>/credit_notes/<id>` each of its credit notes (facture d'avoir).
+ * printable invoice with every mention French law requires (INVOICE-FR.md), in the invoice's
+ * language, `GET /pay/<token>/credit_notes/<id>` each of its credit notes (facture d'avoir), and
+ * `…/pdf` beside each the Factur-X PDF (the same file the merchant's API serves).
  */
 import { Hono, type Context } from "hono";
-import { html, raw } from "hono/html";
-import { breakdownByTaxRate } from "../../shared/money";
-import { amountDue, canBePaid } from "../../shared/status";
+import { html } from "hono/html";
+import { canBePaid } from "../../shared/status";
 import { creditNoteLines } from "../credit-notes/queries";
+import type { InvoiceDocument } from "../facturx/document";
+import { loadCreditNoteDocument, loadInvoiceDocument } from "../facturx/load";
+import { documentPdfResponse } from "../facturx/pdf-routes";
 import { creditNotePage } from "./credit-note-print";
-import { formatDay, moneyIn, partiesBlock, PRINT_STYLE, rateText } from "./print-format";
+import { documentPage } from "./print-format";
+import { legacyInvoicePage } from "./print-legacy";
 import { enforceRateLimit } from "../auth/middleware";
 import { getSettings } from "../db/settings";
 import { publish } from "../events/publish";
@@ -80,51 +84,70 @@ payRoutes.get("/:token", async (c) => {
 </html>`);
 });
 
+/**
+ * The document behind a pay link, or null when the merchant's or customer's details are too
+ * incomplete for an e-invoice (the printable page then falls back to print-legacy.ts and offers no PDF).
+ */
+async function documentOrNull(load: () => Promise<InvoiceDocument>): Promise<InvoiceDocument | null> {
+  try {
+    return await load();
+  } catch (error) {
+    if (error instanceof ApiError && (error.code === "einvoice_data_incomplete" || error.code === "einvoice_not_expressible")) return null;
+    throw error;
+  }
+}
+
 payRoutes.get("/:token/print", async (c) => {
   const token = c.req.param("token");
   const invoice = await findByToken(c.env.DB, token);
-  const [customer, lines, { settings }, notes] = await Promise.all([
-    findCustomer(c.env.DB, invoice.merchant_id, invoice.customer_id), linesOf(c.env.DB, invoice.id), getSettings(c.env.DB, invoice.merchant_id), creditNotesOf(c.env.DB, invoice.id),
-  ]);
-  const money = moneyIn(invoice.currency);
-  const terms = JSON.parse(invoice.terms) as { late_fee_policy?: string; early_payment_discount?: string; customer_type?: string };
-  const breakdown = breakdownByTaxRate(lines.map((line) => ({ taxRateBp: line.tax_rate, subtotal: line.amount_subtotal, tax: line.amount_tax })));
+  const [doc, notes] = await Promise.all([documentOrNull(() => loadInvoiceDocument(c.env.DB, invoice.merchant_id, invoice.id)), creditNotesOf(c.env.DB, invoice.id)]);
   privatePage(c, PRINT_CSP);
-  return c.html(html`<!doctype html>
-<html lang="fr">
-<head><meta charset="utf-8"><title>Facture ${invoice.number}</title>
-${PRINT_STYLE}</head>
-<body>
-  <h1>Facture ${invoice.number}</h1>
-  <p>Date d'émission : ${formatDay(invoice.issued_at)} · Date d'échéance : ${formatDay(invoice.due_date)}</p>
-  ${partiesBlock(settings.seller, customer)}
-  <table>
-    <thead><tr><th>Désignation</th><th class="n">Quantité</th><th class="n">Prix unitaire HT</th><th class="n">TVA</th><th class="n">Total HT</th></tr></thead>
-    <tbody>${lines.map((line) => html`<tr><td>${line.description}</td><td class="n">${(line.quantity_milli / 1000).toString().replace(".", ",")}</td><td class="n">${money(line.unit_amount)}</td><td class="n">${rateText(line.tax_rate)}</td><td class="n">${money(line.amount_subtotal)}</td></tr>`)}</tbody>
-  </table>
-  <table>
-    <thead><tr><th>Taux de TVA</th><th class="n">Base HT</th><th class="n">Montant TVA</th></tr></thead>
-    <tbody>${breakdown.map((row) => html`<tr><td>${rateText(row.tax_rate)}</td><td class="n">${money(row.taxable_amount)}</td><td class="n">${money(row.tax_amount)}</td></tr>`)}</tbody>
-  </table>
-  <p class="n">Total HT : ${money(invoice.subtotal)} · Total TVA : ${money(invoice.tax)} · <strong>Total TTC : ${money(invoice.total)}</strong></p>
-  ${notes.length > 0
-    ? html`<h2>Avoirs</h2><ul>${notes.map((note) => html`<li><a href="/pay/${token}/credit_notes/${note.id}">Facture d'avoir ${note.number}</a> du ${formatDay(note.issued_on)} : ${money(note.total)} TTC</li>`)}</ul>`
-    : ""}
-  <p>Déjà réglé : ${money(invoice.amount_paid)}${invoice.amount_credited > 0 ? ` · Avoirs : ${money(invoice.amount_credited)}` : ""} · <strong>Reste à payer : ${money(amountDue(invoice))}</strong></p>
-  ${invoice.memo ? html`<p>${invoice.memo}</p>` : ""}
-  <h2>Conditions de paiement</h2>
-  <p class="small">${terms.early_payment_discount ?? "Pas d'escompte pour paiement anticipé."}</p>
-  <p class="small">${terms.late_fee_policy ?? ""}</p>
-  ${terms.customer_type === "consumer" ? "" : raw(`<p class="small">Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 € (C. com. art. L441-10 et D441-5).</p>`)}
-  ${breakdown.every((row) => row.tax_rate === 0) ? raw(`<p class="small">TVA non applicable, art. 293 B du CGI.</p>`) : ""}
-</body></html>`);
+  if (doc === null) {
+    const [customer, lines, { settings }] = await Promise.all([findCustomer(c.env.DB, invoice.merchant_id, invoice.customer_id), linesOf(c.env.DB, invoice.id), getSettings(c.env.DB, invoice.merchant_id)]);
+    return c.html(legacyInvoicePage({ invoice, customer, lines, seller: settings.seller, notes, token }));
+  }
+  const creditNotes = new Map(notes.map((note) => [note.number, `/pay/${token}/credit_notes/${note.id}`]));
+  return c.html(documentPage(doc, { pdf: `/pay/${token}/pdf`, creditNotes }));
 });
 
-payRoutes.get("/:token/credit_notes/:id", async (c) => {
+/** The invoice's Factur-X PDF, for the client behind the link (the same file as GET /v1/invoices/:id/pdf). */
+payRoutes.get("/:token/pdf", async (c) => {
   const invoice = await findByToken(c.env.DB, c.req.param("token"));
-  const note = await creditNoteOf(c.env.DB, invoice.id, c.req.param("id"));
-  if (note === null) throw new ApiError("resource_missing", "This invoice has no such credit note.", "id");
-  const [customer, lines, { settings }] = await Promise.all([findCustomer(c.env.DB, invoice.merchant_id, invoice.customer_id), creditNoteLines(c.env.DB, note.id), getSettings(c.env.DB, invoice.merchant_id)]);
+  const response = await documentPdfResponse(await loadInvoiceDocument(c.env.DB, invoice.merchant_id, invoice.id));
   privatePage(c, PRINT_CSP);
+  return withHeaders(response, c.res.headers);
+});
+
+async function creditNoteByToken(db: D1Database, token: string, id: string) {
+  const invoice = await findByToken(db, token);
+  const note = await creditNoteOf(db, invoice.id, id);
+  if (note === null) throw new ApiError("resource_missing", "This invoice has no such credit note.", "id");
+  return { invoice, note };
+}
+
+payRoutes.get("/:token/credit_notes/:id", async (c) => {
+  const token = c.req.param("token");
+  const { invoice, note } = await creditNoteByToken(c.env.DB, token, c.req.param("id"));
+  const doc = await documentOrNull(() => loadCreditNoteDocument(c.env.DB, invoice.merchant_id, note.id));
+  privatePage(c, PRINT_CSP);
+  if (doc !== null) return c.html(documentPage(doc, { pdf: `/pay/${token}/credit_notes/${note.id}/pdf`, creditNotes: new Map() }));
+  const [customer, lines, { settings }] = await Promise.all([findCustomer(c.env.DB, invoice.merchant_id, invoice.customer_id), creditNoteLines(c.env.DB, note.id), getSettings(c.env.DB, invoice.merchant_id)]);
   return c.html(creditNotePage(note, lines, settings.seller, customer));
 });
+
+/** A credit note's Factur-X PDF, for the client behind its invoice's link. */
+payRoutes.get("/:token/credit_notes/:id/pdf", async (c) => {
+  const { invoice, note } = await creditNoteByToken(c.env.DB, c.req.param("token"), c.req.param("id"));
+  const response = await documentPdfResponse(await loadCreditNoteDocument(c.env.DB, invoice.merchant_id, note.id));
+  privatePage(c, PRINT_CSP);
+  return withHeaders(response, c.res.headers);
+});
+
+/** The PDF response with the private-page headers set on the context (no framing, no Referer, no caching). */
+function withHeaders(response: Response, headers: Headers): Response {
+  for (const name of ["content-security-policy", "x-frame-options", "referrer-policy"]) {
+    const value = headers.get(name);
+    if (value !== null) response.headers.set(name, value);
+  }
+  return response;
+}
