@@ -45,6 +45,12 @@ export const ERROR_STATUS = {
   payment_not_refundable: 409,
   /** An export needs a setting the merchant has not given (the SIREN, a book exchange rate). */
   accounting_settings_incomplete: 409,
+  /** An e-invoice (Factur-X) of a draft: only issued invoices and credit notes have one. */
+  invoice_not_issued: 409,
+  /** The e-invoice needs a setting or customer field the French rules require (`param` names it, e.g. seller.siren). */
+  einvoice_data_incomplete: 409,
+  /** The document cannot be written as a valid EN 16931 / BR-FR e-invoice (a 3-decimal currency, a number outside the allowed characters…). */
+  einvoice_not_expressible: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   amount_too_large: 422,

@@ -32,6 +32,7 @@ import { csvExports } from "./exports/csv-routes";
 import { collections } from "./reports/collections-routes";
 import { agingRoutes } from "./reports/aging-routes";
 import { fecRoutes } from "./exports/fec-routes";
+import { creditNoteFacturx, invoiceFacturx } from "./facturx/xml-routes";
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -72,6 +73,8 @@ app.route("/v1/invoices", invoices);
 app.route("/v1/invoices", reminderRoutes);
 app.route("/v1/invoices", invoiceCreditNotes);
 app.route("/v1/credit_notes", creditNotes);
+app.route("/v1/invoices", invoiceFacturx);
+app.route("/v1/credit_notes", creditNoteFacturx);
 app.route("/v1/payments", payments);
 app.route("/v1", merchantStream);
 app.route("/v1", events);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MAX_AMOUNT, MAX_QUANTITY, MAX_TAX_RATE_BP, quantityToMilli } from "../money";
 import { LateFeePolicySchema } from "./late-fees";
+import { FR_VAT_RATE_MESSAGE, InvoiceEinvoiceInput, InvoiceEinvoiceSchema, isFrenchVatRate } from "./einvoice";
 import { Amount, CalendarDate, Currency, CurrencyOut, idOf, ListQuery, OnlineMethod, Timestamp, withDefault } from "./common";
 
 import { INVOICE_STATUSES, type InvoiceStatusValue } from "../status";
@@ -21,8 +22,8 @@ export const LineCreate = z.strictObject({
     .min(-MAX_AMOUNT)
     .max(MAX_AMOUNT)
     .meta({ description: "Unit price excluding tax, in minor units; negative for a discount line.", example: 1999 }),
-  tax_rate: withDefault(z.int().min(0).max(MAX_TAX_RATE_BP), () => 0).meta({
-    description: "VAT rate in basis points: 2000 = 20 %, 550 = 5.5 %. Optional, default 0.",
+  tax_rate: withDefault(z.int().min(0).max(MAX_TAX_RATE_BP).refine(isFrenchVatRate, FR_VAT_RATE_MESSAGE), () => 0).meta({
+    description: "VAT rate in basis points, one the French e-invoicing rules accept (0, 90, 105, 175, 210, 550, 700, 850, 920, 960, 1000, 1300, 1960, 2000, 2060): 2000 = 20 %, 550 = 5.5 %. Optional, default 0.",
     example: 2000,
   }),
 });
@@ -47,6 +48,7 @@ const invoiceFields = {
   terms: Terms.optional(),
   payment_methods: z.array(OnlineMethod).min(1).max(4).optional().meta({ description: "Restricts the merchant's accepted methods for this invoice." }),
   memo: z.string().trim().max(2000).optional(),
+  einvoice: InvoiceEinvoiceInput.optional(),
 };
 
 const dueDateXorNetDays = (value: { due_date?: string | undefined; net_days?: number | undefined }) =>
@@ -67,6 +69,7 @@ export const InvoiceUpdate = z
     terms: invoiceFields.terms,
     payment_methods: invoiceFields.payment_methods.nullable(),
     memo: invoiceFields.memo.nullable(),
+    einvoice: InvoiceEinvoiceInput.nullable().meta({ description: "null: back to settings.einvoicing." }),
   })
   .partial()
   .refine((value) => !(value.due_date && value.net_days != null), { message: "give due_date or net_days, not both", path: ["net_days"] })
@@ -128,6 +131,7 @@ export const InvoiceSchema = z
     terms: Terms,
     payment_methods: z.array(OnlineMethod).nullable(),
     memo: z.string().nullable(),
+    einvoice: InvoiceEinvoiceSchema.nullable().meta({ description: "This invoice's own e-invoicing choices (null: settings.einvoicing)." }),
     payments: z.array(InvoicePaymentSchema),
     hosted_url: z.string().nullable(),
     version: z.int(),

@@ -6,6 +6,16 @@ import { Terms } from "./invoices";
 import { DEFAULT_REMINDER_POLICY, ReminderPolicy } from "./reminders";
 import { DEFAULT_LATE_FEE_POLICY, LateFeePolicySchema } from "./late-fees";
 import { AccountingSettingsSchema, AccountingSettingsUpdate, DEFAULT_ACCOUNTING } from "./accounting";
+import {
+  DEFAULT_EINVOICING,
+  EinvoicingSettingsSchema,
+  EinvoicingSettingsUpdate,
+  ElectronicAddressInput,
+  ElectronicAddressSchema,
+  longestRendering,
+  MAX_DOCUMENT_NUMBER_LENGTH,
+  SEQ_DIGITS_BUDGET,
+} from "./einvoice";
 
 /**
  * A numbering format: literal characters plus `{YYYY}`, `{YY}`, `{MM}` and exactly one `{SEQ}` or
@@ -17,6 +27,23 @@ export const NumberingFormat = z
   .max(40)
   .regex(/^(?:[A-Za-z0-9\-_/. ]|\{YYYY\}|\{YY\}|\{MM\}|\{SEQ(?::(?:[1-9]|1[0-2]))?\})+$/, "may only hold letters, digits, - _ / . and the tokens {YYYY} {YY} {MM} {SEQ} {SEQ:n}")
   .refine((value) => (value.match(/\{SEQ(?::\d+)?\}/g) ?? []).length === 1, "must contain {SEQ} or {SEQ:n} exactly once")
+  .meta({ example: "F{YYYY}-{SEQ:6}" });
+
+/**
+ * A numbering format as PUT /v1/settings takes it: every number it renders must be one the French
+ * e-invoicing rules accept (BR-FR-01/02: at most 35 characters from A-Z a-z 0-9 + - _ /), so no `.`
+ * or space, and a longest rendering of at most 35 characters counting `{SEQ:n}` as max(n, 9) digits
+ * (a series of up to 999 999 999 documents). Stored formats from before stay readable (NumberingFormat).
+ */
+export const NumberingFormatUpdate = z
+  .string()
+  .max(40)
+  .regex(/^(?:[A-Za-z0-9+\-_/]|\{YYYY\}|\{YY\}|\{MM\}|\{SEQ(?::(?:[1-9]|1[0-2]))?\})+$/, "may only hold letters, digits, + - _ / and the tokens {YYYY} {YY} {MM} {SEQ} {SEQ:n} (invoice numbers of e-invoices: A-Z a-z 0-9 + - _ /)")
+  .refine((value) => (value.match(/\{SEQ(?::\d+)?\}/g) ?? []).length === 1, "must contain {SEQ} or {SEQ:n} exactly once")
+  .refine(
+    (value) => longestRendering(value) <= MAX_DOCUMENT_NUMBER_LENGTH,
+    `renders numbers longer than ${MAX_DOCUMENT_NUMBER_LENGTH} characters (the e-invoice limit), counting {SEQ} as at least ${SEQ_DIGITS_BUDGET} digits`,
+  )
   .meta({ example: "F{YYYY}-{SEQ:6}" });
 
 const Origin = z
@@ -68,6 +95,7 @@ export const SettingsSchema = z
       siret: z.string().regex(/^\d{14}$/).optional(),
       rcs: z.string().trim().max(100).optional(),
       vat_number: z.string().regex(/^[A-Z]{2}[0-9A-Z]{2,13}$/).optional(),
+      electronic_address: ElectronicAddressSchema.optional().meta({ description: "BT-34, where platforms deliver to you (default: scheme 0225 with your SIREN)." }),
     }),
     email_signature: z.string().max(2000),
     reminders: ReminderPolicy,
@@ -75,6 +103,7 @@ export const SettingsSchema = z
     branding: z.object({ accent_color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(), logo_url: z.url().max(500).optional() }),
     accounting: AccountingSettingsSchema.meta({ description: "Account numbers, journals and book exchange rates of the FEC export (French defaults)." }),
     bank_account: BankAccountSchema.nullable().meta({ description: "Where bank transfers go; null until set. With it, euro invoices show an RF reference and an EPC QR code." }),
+    einvoicing: EinvoicingSettingsSchema.meta({ description: "What Factur-X e-invoices say by default: category of operation, VAT on debits, what 0 % lines are." }),
   })
   .meta({ id: "Settings" });
 
@@ -83,9 +112,14 @@ export const SettingsUpdate = z
   .strictObject({
     payment_methods: SettingsSchema.shape.payment_methods,
     default_terms: z.strictObject(SettingsSchema.shape.default_terms.shape),
-    numbering: z.strictObject(SettingsSchema.shape.numbering.shape),
+    numbering: z.strictObject({
+      format: NumberingFormatUpdate,
+      credit_note_format: NumberingFormatUpdate.optional().meta({ description: "Credit notes' own series (default AV{YYYY}-{SEQ:6}).", example: "AV{YYYY}-{SEQ:6}" }),
+    }),
     allowed_origins: SettingsSchema.shape.allowed_origins,
-    seller: z.strictObject(SettingsSchema.shape.seller.shape),
+    seller: z
+      .strictObject({ ...SettingsSchema.shape.seller.shape, electronic_address: ElectronicAddressInput.optional() })
+      .refine((seller) => !(seller.siret && seller.siren && !seller.siret.startsWith(seller.siren)), { message: "must start with the SIREN (BR-FR-09)", path: ["siret"] }),
     email_signature: SettingsSchema.shape.email_signature,
     branding: z.strictObject({
       ...SettingsSchema.shape.branding.shape,
@@ -96,6 +130,7 @@ export const SettingsUpdate = z
     late_fees: LateFeePolicySchema,
     accounting: AccountingSettingsUpdate,
     bank_account: BankAccountUpdate.nullable().meta({ description: "null removes it." }),
+    einvoicing: EinvoicingSettingsUpdate,
   })
   .partial()
   .meta({ id: "SettingsUpdate" });
@@ -129,4 +164,5 @@ export const DEFAULT_SETTINGS: Settings = {
   late_fees: { ...DEFAULT_LATE_FEE_POLICY, recovery_indemnity_currency: "eur", applies_to_consumers: false },
   accounting: DEFAULT_ACCOUNTING,
   bank_account: null,
+  einvoicing: { ...DEFAULT_EINVOICING },
 };

@@ -12,6 +12,9 @@ export interface CustomerRow {
   address: string | null;
   siren: string | null;
   vat_number: string | null;
+  siret: string | null;
+  /** JSON {scheme, id} (BT-49), or null for the default. */
+  electronic_address: string | null;
   created_at: string;
 }
 
@@ -26,6 +29,8 @@ export function serializeCustomer(row: CustomerRow): Customer {
     address: row.address === null ? null : (JSON.parse(row.address) as Customer["address"]),
     siren: row.siren,
     vat_number: row.vat_number,
+    siret: row.siret ?? null,
+    electronic_address: row.electronic_address ? (JSON.parse(row.electronic_address) as Customer["electronic_address"]) : null,
     created: row.created_at,
   };
 }
@@ -61,10 +66,10 @@ export async function listCustomers(
 export function insertCustomer(db: D1Database, row: CustomerRow): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO customers (id, merchant_id, name, email, locale, external_id, address, siren, vat_number, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO customers (id, merchant_id, name, email, locale, external_id, address, siren, vat_number, siret, electronic_address, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .bind(row.id, row.merchant_id, row.name, row.email, row.locale, row.external_id, row.address, row.siren, row.vat_number, row.created_at);
+    .bind(row.id, row.merchant_id, row.name, row.email, row.locale, row.external_id, row.address, row.siren, row.vat_number, row.siret, row.electronic_address, row.created_at);
 }
 
 /** A customer's credit (money received but not applied to any invoice), per currency, positive only. */

@@ -18,6 +18,8 @@ export async function createCustomer(db: D1Database, merchantId: string, input: 
     address: input.address ? JSON.stringify(input.address) : null,
     siren: input.siren ?? null,
     vat_number: input.vat_number ?? null,
+    siret: input.siret ?? null,
+    electronic_address: input.electronic_address ? JSON.stringify(input.electronic_address) : null,
     created_at: now.toISOString(),
   };
   try {

@@ -112,11 +112,22 @@ export type InvoiceDocument = {
   /** BT-20 free text of the payment terms. */
   payment_terms: string | null;
   /** Notes with their subject codes (BT-21/BT-22): PMT recovery indemnity, PMD late penalties, AAB early-payment discount, others. */
-  notes: { subject: "PMT" | "PMD" | "AAB" | "AAI" | "REG" | "TXD"; text: string }[];
+  notes: { subject: "PMT" | "PMD" | "AAB" | "AAI" | "REG" | "TXD" | "BAR"; text: string }[];
   payment: DocumentPayment | null;
   memo: string | null;
   /** Credit notes issued against an invoice (shown on its page and PDF). */
   credit_notes: { number: string; issue_date: string; total: number }[];
   /** Why a credit note was issued. */
   reason: string | null;
+  /**
+   * The buyer's treatment for the French platforms (the BAR note, also in `notes`): B2B (a French
+   * business, SIREN given), B2BINT (a business abroad), B2C (a consumer).
+   */
+  buyer_treatment: "B2B" | "B2BINT" | "B2C";
+  /** The day the invoice was settled when it was settled on its issue day (the "already paid" frames B2/S2/M2), else null. */
+  paid_on: string | null;
+  /** BT-8 (UNTDID 2005): when VAT becomes due — 5 at issue (VAT on debits), 29 on delivery (goods), 72 on payment (services). */
+  vat_due_date_code: "5" | "29" | "72";
+  /** BT-6/BT-111: a non-euro document's total VAT in euro cents at the merchant's book rate (accounting.exchange_rates), else null. */
+  tax_in_accounting_currency: { currency: "EUR"; amount: number; rate: string } | null;
 };

@@ -28,6 +28,8 @@ export interface InvoiceRow {
   terms: string;
   payment_methods: string | null;
   memo: string | null;
+  /** JSON of this invoice's e-invoicing choices (InvoiceEinvoice), or null. */
+  einvoice?: string | null;
   hosted_token: string;
   version: number;
   issued_at: string | null;
@@ -246,6 +248,7 @@ export function serializeInvoice(
     terms,
     payment_methods: row.payment_methods === null ? null : (JSON.parse(row.payment_methods) as z.infer<typeof OnlineMethod>[]),
     memo: row.memo,
+    einvoice: row.einvoice ? (JSON.parse(row.einvoice) as Invoice["einvoice"]) : null,
     payments: payments.map((payment) => ({
       payment: payment.payment_id,
       amount: payment.amount,

@@ -83,8 +83,8 @@ export async function createInvoice(db: D1Database, merchantId: string, input: I
     db
       .prepare(
         `INSERT INTO invoices (id, merchant_id, customer_id, status, currency, subtotal, tax, total, due_date, net_days, terms,
-           payment_methods, memo, hosted_token, created_at, updated_at)
-         VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           payment_methods, memo, einvoice, hosted_token, created_at, updated_at)
+         VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .bind(
         id,
@@ -99,6 +99,7 @@ export async function createInvoice(db: D1Database, merchantId: string, input: I
         JSON.stringify(terms),
         input.payment_methods ? JSON.stringify(input.payment_methods) : null,
         input.memo ?? null,
+        input.einvoice ? JSON.stringify(input.einvoice) : null,
         randomBase32(20),
         at,
         at,
@@ -142,10 +143,11 @@ export async function updateDraft(db: D1Database, merchantId: string, invoiceId:
       db
         .prepare(
           `UPDATE invoices SET customer_id = ?, currency = ?, due_date = ?, net_days = ?, terms = ?, payment_methods = ?, memo = ?,
-             updated_at = ?, version = version + 1 WHERE id = ?`,
+             einvoice = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
         )
         .bind(input.customer ?? row.customer_id, input.currency ?? row.currency, dueDate, netDays, terms, methods,
-          input.memo === undefined ? row.memo : input.memo, at, row.id),
+          input.memo === undefined ? row.memo : input.memo,
+          input.einvoice === undefined ? (row.einvoice ?? null) : input.einvoice && JSON.stringify(input.einvoice), at, row.id),
     );
     if (input.lines !== undefined) {
       const priced = priceLines(input.lines);
