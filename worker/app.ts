@@ -33,6 +33,7 @@ import { collections } from "./reports/collections-routes";
 import { agingRoutes } from "./reports/aging-routes";
 import { fecRoutes } from "./exports/fec-routes";
 import { creditNoteFacturx, invoiceFacturx } from "./facturx/xml-routes";
+import { creditNotePdfRoutes, invoicePdfRoutes } from "./facturx/pdf-routes";
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -75,6 +76,8 @@ app.route("/v1/invoices", invoiceCreditNotes);
 app.route("/v1/credit_notes", creditNotes);
 app.route("/v1/invoices", invoiceFacturx);
 app.route("/v1/credit_notes", creditNoteFacturx);
+app.route("/v1/invoices", invoicePdfRoutes);
+app.route("/v1/credit_notes", creditNotePdfRoutes);
 app.route("/v1/payments", payments);
 app.route("/v1", merchantStream);
 app.route("/v1", events);

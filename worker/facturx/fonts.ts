@@ -5,6 +5,7 @@
  * fontkit. They are embedded subset (only the glyphs used), and the extended file only when the text
  * needs it. A character neither file has is drawn as "?" rather than breaking generation.
  */
+/// <reference path="./woff.d.ts" />
 import fontkit from "@pdf-lib/fontkit";
 import type { PDFDocument, PDFFont } from "pdf-lib";
 import latin400 from "@fontsource/inter/files/inter-latin-400-normal.woff";

@@ -14,7 +14,7 @@ import { invoicePdf } from "./pdf";
 /** The PDF of a document as a download named after its number (`F-2026-0042.pdf`). */
 export async function documentPdfResponse(doc: InvoiceDocument): Promise<Response> {
   const bytes = await invoicePdf(doc, ciiXml(doc));
-  return new Response(bytes, {
+  return new Response(bytes as Uint8Array<ArrayBuffer>, {
     status: 200,
     headers: {
       "content-type": "application/pdf",
@@ -44,7 +44,7 @@ export const invoicePdfRoutes = createRouter();
 
 invoicePdfRoutes.openapi(
   createRoute({
-    method: "get", path: "/{id}/pdf", tags: ["Invoices"], security: secretKeySecurity,
+    method: "get", path: "/{id}/pdf", tags: ["E-invoices"], security: secretKeySecurity,
     summary: "The issued invoice as a Factur-X PDF (PDF/A-3b with factur-x.xml embedded); a read-only key is enough",
     middleware: [requireSecretKey("read")] as const,
     request: { params: idParam("inv_01jf9v3k8m2q7w4x5y6z0a1b2c") },
@@ -61,7 +61,7 @@ export const creditNotePdfRoutes = createRouter();
 
 creditNotePdfRoutes.openapi(
   createRoute({
-    method: "get", path: "/{id}/pdf", tags: ["Credit notes"], security: secretKeySecurity,
+    method: "get", path: "/{id}/pdf", tags: ["E-invoices"], security: secretKeySecurity,
     summary: "The credit note (facture d'avoir) as a Factur-X PDF (type 381, referring to its invoice); a read-only key is enough",
     middleware: [requireSecretKey("read")] as const,
     request: { params: idParam("cn_01jf9v3k8m2q7w4x5y6z0a1b2c") },
