@@ -6,29 +6,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireSecretKey } from "../auth/middleware";
 import { createRouter, problemResponses, secretKeySecurity } from "../lib/router";
-import { ciiXml } from "./cii";
-import type { InvoiceDocument } from "./document";
 import { loadCreditNoteDocument, loadInvoiceDocument } from "./load";
-import { invoicePdf } from "./pdf";
-
-/** The PDF of a document as a download named after its number (`F-2026-0042.pdf`). */
-export async function documentPdfResponse(doc: InvoiceDocument): Promise<Response> {
-  const bytes = await invoicePdf(doc, ciiXml(doc));
-  return new Response(bytes as Uint8Array<ArrayBuffer>, {
-    status: 200,
-    headers: {
-      "content-type": "application/pdf",
-      "content-disposition": `attachment; filename="${pdfFileName(doc.number)}"`,
-      "content-length": String(bytes.length),
-      "cache-control": "private, no-store",
-    },
-  });
-}
-
-/** A file name from a document number (at most 35 of `A-Z a-z 0-9 + - _ /`): `/` becomes `_`, anything else unexpected `-`. */
-export function pdfFileName(number: string): string {
-  return `${number.replace(/\//g, "_").replace(/[^A-Za-z0-9+_-]/g, "-")}.pdf`;
-}
+import { documentPdfResponse } from "./pdf-response";
 
 const idParam = (example: string) => z.object({ id: z.string().max(64).meta({ param: { name: "id", in: "path" }, example }) });
 

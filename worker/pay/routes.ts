@@ -12,7 +12,7 @@ import { canBePaid } from "../../shared/status";
 import { creditNoteLines } from "../credit-notes/queries";
 import type { InvoiceDocument } from "../facturx/document";
 import { loadCreditNoteDocument, loadInvoiceDocument } from "../facturx/load";
-import { documentPdfResponse } from "../facturx/pdf-routes";
+import { documentPdfResponse } from "../facturx/pdf-response";
 import { creditNotePage } from "./credit-note-print";
 import { documentPage } from "./print-format";
 import { legacyInvoicePage } from "./print-legacy";
