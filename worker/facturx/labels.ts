@@ -21,6 +21,7 @@ const FR = {
   transfer: "Paiement par virement", holder: "Titulaire", reference: "Référence à indiquer", scan: "Scannez avec votre application bancaire",
   memo: "Message", continued: "(suite)", page: (i: number, n: number) => `Page ${i} / ${n}`,
   download: "Télécharger la facture (PDF)", download_credit: "Télécharger l'avoir (PDF)", frame: "Cadre de facturation",
+  vat_in_eur: (amount: string, rate: string, currency: string) => `Montant de la TVA en euros : ${amount} (1 ${currency} = ${rate} EUR)`,
 } as const;
 
 type Labels = { [K in keyof typeof FR]: (typeof FR)[K] extends (...args: infer A) => string ? (...args: A) => string : string };
@@ -28,7 +29,7 @@ type Labels = { [K in keyof typeof FR]: (typeof FR)[K] extends (...args: infer A
 const EN: Labels = {
   invoice: "Invoice", credit_note: "Credit note", number: "No.", issue_date: "Issue date", due_date: "Due date",
   seller: "Seller", buyer: "Bill to", capital: "with a share capital of", vat_number: "VAT number", email: "Email",
-  description: "Description", qty: "Qty", unit_price: "Unit price excl. VAT", vat: "VAT", line_total: "Amount excl. VAT",
+  description: "Description", qty: "Qty", unit_price: "Unit price excl. VAT", vat: "VAT", line_total: "Net amount",
   vat_rate: "VAT rate", taxable: "Taxable amount", vat_amount: "VAT amount",
   total_ht: "Total excl. VAT", total_tva: "Total VAT", total_ttc: "Total incl. VAT", total_credit: "Credit note total incl. VAT",
   paid: "Already paid", credited: "Credit notes", due: "Amount due",
@@ -40,6 +41,7 @@ const EN: Labels = {
   transfer: "Pay by bank transfer", holder: "Account holder", reference: "Reference to quote", scan: "Scan with your banking app",
   memo: "Message", continued: "(continued)", page: (i, n) => `Page ${i} of ${n}`,
   download: "Download (PDF)", download_credit: "Download (PDF)", frame: "Billing frame",
+  vat_in_eur: (amount, rate, currency) => `VAT amount in euros: ${amount} (1 ${currency} = ${rate} EUR)`,
 };
 
 export type DocumentFormat = Omit<Labels, "lang"> & {
@@ -106,5 +108,7 @@ export function mentions(doc: InvoiceDocument, f: DocumentFormat): string[] {
   const out = [...new Set(doc.tax_breakdown.flatMap((row) => (row.exemption_reason ? [row.exemption_reason] : [])))];
   out.push(f.colon(f.category, f[doc.operation_category]));
   if (doc.vat_on_debits) out.push(f.vat_on_debits);
+  const eur = doc.tax_in_accounting_currency;
+  if (eur) out.push(f.vat_in_eur(formatMoney(eur.amount, "eur", f.lang === "fr" ? "fr-FR" : "en-GB"), f.lang === "fr" ? eur.rate.replace(".", ",") : eur.rate, doc.currency.toUpperCase()));
   return out;
 }

@@ -95,17 +95,17 @@ export function paymentBlock(canvas: Canvas, doc: InvoiceDocument, f: DocumentFo
   if (payment === null || doc.kind !== "invoice" || doc.totals.due <= 0) return;
   const qr = payment.epc_payload ? qrMatrix(payment.epc_payload) : null;
   const qrSize = 92;
-  const height = qr ? qrSize + 20 : 84;
+  const facts: [string, string][] = [[f.holder, payment.account_name], ["IBAN", groupBy4(payment.iban)]];
+  if (payment.bic) facts.push(["BIC", payment.bic]);
+  facts.push([f.reference, payment.remittance]);
+  facts.push([f.due, f.money(doc.totals.due)]);
+  const height = Math.max(qr ? qrSize + 20 : 0, 30 + facts.length * 13.5);
   canvas.ensure(height + 10);
   const top = canvas.y;
   canvas.box(canvas.left, top - height, canvas.width, height, SHADE);
   canvas.page.drawRectangle({ x: canvas.left, y: top - height, width: canvas.width, height, borderColor: RULE, borderWidth: 0.6 });
   canvas.down(18);
   canvas.text(f.transfer, canvas.left + 12, { size: 10, weight: "bold" });
-  const facts: [string, string][] = [[f.holder, payment.account_name], ["IBAN", groupBy4(payment.iban)]];
-  if (payment.bic) facts.push(["BIC", payment.bic]);
-  facts.push([f.reference, payment.remittance]);
-  facts.push([f.due, f.money(doc.totals.due)]);
   for (const [label, value] of facts) {
     canvas.down(13.5);
     canvas.text(label, canvas.left + 12, { size: 8.5, color: MUTED });

@@ -65,7 +65,7 @@ export function partyLines(party: DocumentParty, f: DocumentFormat): { text: str
   }
   const ids = [party.siren ? `SIREN ${party.siren}` : null, party.siret ? `SIRET ${party.siret}` : null].filter(Boolean).join(" · ");
   if (ids) out.push({ text: ids });
-  if (party.rcs) out.push({ text: party.rcs });
+  if (party.rcs) out.push({ text: /^RCS\b/i.test(party.rcs) ? party.rcs : `RCS ${party.rcs}` });
   if (party.vat_number) out.push({ text: f.colon(f.vat_number, party.vat_number) });
   if (party.email) out.push({ text: party.email });
   return out;

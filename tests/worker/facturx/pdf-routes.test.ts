@@ -68,6 +68,7 @@ describe("GET /v1/invoices/:id/pdf", () => {
     const response = await pdfBytes(merchant.key, `/v1/invoices/${invoice.id}/pdf`);
     expect(response.status).toBe(200);
     const text = await checked("route-jpy.pdf", response.bytes);
+    expect(text).toContain("Montant de la TVA en euros : 44,64 € (1 JPY = 0,0062 EUR)");
     for (const expected of ["36 000 JPY", "7 200 JPY", "43 200 JPY"]) expect(text.replace(/¥/g, "JPY")).toMatch(new RegExp(expected.replace(" JPY", "\\s?JPY|JPY\\s?").replace(/ /g, "\\s?")));
   });
 
