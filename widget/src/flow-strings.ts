@@ -9,7 +9,7 @@ const fr = {
   close: "Fermer",
   print: "Imprimer",
   chooseMethod: "Moyen de paiement",
-  methods: { card: "Carte bancaire", stripe_checkout: "Paiement sécurisé Stripe", paypal: "PayPal", sandbox: "Carte de test (sandbox)" } as Record<string, string>,
+  methods: { card: "Carte bancaire", stripe_checkout: "Paiement sécurisé Stripe", paypal: "PayPal", sandbox: "Carte de test (sandbox)", bank_transfer: "Virement bancaire" } as Record<string, string>,
   noMethod: "Aucun moyen de paiement en ligne n'est disponible. Contactez le vendeur.",
   continue: "Continuer",
   back: "Retour",
@@ -36,13 +36,22 @@ const fr = {
   lateFees: "Pénalités de retard à ce jour",
   terms: "Conditions de paiement",
   history: "Paiements",
+  beneficiary: "Bénéficiaire",
+  reference: "Référence",
+  amount: "Montant",
+  copy: "Copier",
+  copied: (what: string) => `${what} copié`,
+  copyFailed: "Copie refusée : le texte est sélectionné, copiez-le avec Ctrl+C.",
+  qr: "QR code du virement, à scanner avec votre application bancaire :",
+  transferNote: "Indiquez la référence exacte : la facture apparaîtra comme payée dès réception du virement.",
+  perInvoice: "Un virement par facture, chacun avec sa référence.",
 };
 
 const en: typeof fr = {
   close: "Close",
   print: "Print",
   chooseMethod: "Payment method",
-  methods: { card: "Card", stripe_checkout: "Secure checkout (Stripe)", paypal: "PayPal", sandbox: "Test card (sandbox)" },
+  methods: { card: "Card", stripe_checkout: "Secure checkout (Stripe)", paypal: "PayPal", sandbox: "Test card (sandbox)", bank_transfer: "Bank transfer" },
   noMethod: "No online payment method is available. Please contact the seller.",
   continue: "Continue",
   back: "Back",
@@ -69,6 +78,15 @@ const en: typeof fr = {
   lateFees: "Late fees to date",
   terms: "Payment terms",
   history: "Payments",
+  beneficiary: "Beneficiary",
+  reference: "Reference",
+  amount: "Amount",
+  copy: "Copy",
+  copied: (what: string) => `${what} copied`,
+  copyFailed: "Copy refused: the text is selected, copy it with Ctrl+C.",
+  qr: "Transfer QR code, to scan with your banking app:",
+  transferNote: "Give the exact reference: the invoice will show as paid once the transfer is received.",
+  perInvoice: "One transfer per invoice, each with its own reference.",
 };
 
 /** Every word a flow or detail view may use: the list's (i18n.ts) and the flow's own. */
