@@ -52,7 +52,7 @@ function valueOf(element: QuittanceInvoices, term: string, within: ParentNode = 
 }
 
 function copyButton(element: QuittanceInvoices, name: string): HTMLButtonElement {
-  const found = [...shadow(element).querySelectorAll<HTMLButtonElement>('[part="copy-button"]')].find((candidate) => candidate.getAttribute("aria-label")?.endsWith(` ${name}`));
+  const found = [...shadow(element).querySelectorAll<HTMLButtonElement>('[part="copy-button"]')].find((candidate) => candidate.getAttribute("aria-label")?.includes(name));
   if (!found) throw new Error(`no copy button for ${name}`);
   return found;
 }
@@ -120,8 +120,9 @@ describe("the bank transfer method", () => {
     expect(valueOf(element, "IBAN")).toBe("FR76 3000 6000 0112 3456 7890 189");
     expect(valueOf(element, "BIC")).toBe("AGRIFRPP");
     expect(valueOf(element, "Reference")).toBe("RF42F2026000042");
-    expect(valueOf(element, "Amount")).toBe("€576.05");
-    expect(text(part(element, "transfer"))).toContain("the invoice will show as paid once the transfer is received");
+    expect(valueOf(element, "Amount due")).toBe("€576.05");
+    expect(text(part(element, "transfer"))).toContain("One transfer per invoice, with its exact reference");
+    expect(text(part(element, "transfer"))).toContain("The invoice shows as paid once the transfer is received.");
   });
 
   it("should fetch the QR code with the session and show it as an image with an alt text", async () => {
@@ -145,7 +146,7 @@ describe("the bank transfer method", () => {
     api.invoices = [invoice];
     const element = await transferOf([invoice]);
 
-    expect(valueOf(element, "Amount")).toBe("$50.00");
+    expect(valueOf(element, "Amount due")).toBe("$50.00");
     expect(part(element, "qr")).toBeNull();
     expect(api.requests.some((request) => request.url.pathname.endsWith("transfer_qr.svg"))).toBe(false);
   });
@@ -168,10 +169,9 @@ describe("the bank transfer method", () => {
     const element = await transferOf([first, second]);
 
     const sections = [...shadow(element).querySelectorAll('[part="transfer-invoice"]')];
-    expect(sections.map((section) => section.getAttribute("aria-label"))).toEqual(["Invoice F2026-000042", "Invoice F2026-000043"]);
+    expect(sections.map((section) => text(section.querySelector("h3")))).toEqual(["Invoice F2026-000042", "Invoice F2026-000043"]);
     expect(sections.map((section) => valueOf(element, "Reference", section))).toEqual(["RF42F2026000042", "RF15F2026000043"]);
-    expect(sections.map((section) => valueOf(element, "Amount", section))).toEqual(["€120.00", "€30.00"]);
-    expect(text(part(element, "transfer"))).toContain("One transfer per invoice");
+    expect(sections.map((section) => valueOf(element, "Amount due", section))).toEqual(["€120.00", "€30.00"]);
     await vi.waitFor(() => expect(shadow(element).querySelectorAll('[part="qr"]')).toHaveLength(2));
     expect(copyButton(element, "Reference F2026-000043")).toBeTruthy();
   });
@@ -196,8 +196,8 @@ describe("copying", () => {
     copyButton(element, "IBAN").click();
     await vi.waitFor(() => expect(text(liveRegion(element))).toBe("IBAN copied"));
     copyButton(element, "Reference").click();
-    await vi.waitFor(() => expect(text(liveRegion(element))).toBe("Reference copied"));
-    copyButton(element, "Amount").click();
+    await vi.waitFor(() => expect(text(liveRegion(element))).toBe(`Reference ${invoice.number} copied`));
+    copyButton(element, "Amount due").click();
     copyButton(element, "BIC").click();
     await vi.waitFor(() => expect(writes).toHaveLength(4));
 
@@ -211,9 +211,9 @@ describe("copying", () => {
     api.invoices = [invoice];
     const element = await transferOf([invoice], "fr");
 
-    copyButton(element, "Montant").click();
+    copyButton(element, "Reste à payer").click();
 
-    await vi.waitFor(() => expect(text(liveRegion(element))).toBe("Montant copié"));
+    await vi.waitFor(() => expect(text(liveRegion(element))).toBe(`Reste à payer ${invoice.number} copié`));
     expect(writes).toEqual(["576,05"]);
     expect(text(shadow(element).querySelector("h2"))).toBe("Virement bancaire");
   });
@@ -242,7 +242,7 @@ describe("copying", () => {
     expect(shadow(element).activeElement?.getAttribute("aria-label")).toBe("Copy IBAN");
     await userEvent.tab();
     await userEvent.tab();
-    expect(shadow(element).activeElement?.getAttribute("aria-label")).toBe("Copy Reference");
+    expect(shadow(element).activeElement?.getAttribute("aria-label")).toBe(`Copy Reference ${invoice.number}`);
     await userEvent.keyboard("{Enter}");
 
     await vi.waitFor(() => expect(writes).toEqual(["RF42F2026000042"]));

@@ -38,13 +38,10 @@ const fr = {
   history: "Paiements",
   beneficiary: "Bénéficiaire",
   reference: "Référence",
-  amount: "Montant",
   copy: "Copier",
-  copied: (what: string) => `${what} copié`,
-  copyFailed: "Copie refusée : le texte est sélectionné, copiez-le avec Ctrl+C.",
-  qr: "QR code du virement, à scanner avec votre application bancaire :",
-  transferNote: "Indiquez la référence exacte : la facture apparaîtra comme payée dès réception du virement.",
-  perInvoice: "Un virement par facture, chacun avec sa référence.",
+  copied: "copié",
+  copyFailed: "Copie refusée : texte sélectionné, faites Ctrl+C.",
+  transferNote: "Un virement par facture, avec sa référence exacte (ou son QR code dans votre appli bancaire). La facture sera payée à réception.",
 };
 
 const en: typeof fr = {
@@ -80,13 +77,10 @@ const en: typeof fr = {
   history: "Payments",
   beneficiary: "Beneficiary",
   reference: "Reference",
-  amount: "Amount",
   copy: "Copy",
-  copied: (what: string) => `${what} copied`,
-  copyFailed: "Copy refused: the text is selected, copy it with Ctrl+C.",
-  qr: "Transfer QR code, to scan with your banking app:",
-  transferNote: "Give the exact reference: the invoice will show as paid once the transfer is received.",
-  perInvoice: "One transfer per invoice, each with its own reference.",
+  copied: "copied",
+  copyFailed: "Copy refused: text selected, press Ctrl+C.",
+  transferNote: "One transfer per invoice, with its exact reference (or its QR code in your banking app). The invoice shows as paid once the transfer is received.",
 };
 
 /** Every word a flow or detail view may use: the list's (i18n.ts) and the flow's own. */

@@ -27,5 +27,5 @@ export const flowStyles = css`
   .provider { margin-bottom: 1rem; }
   .tr { justify-content: start; align-items: baseline; }
   .tr dd { text-align: left; }
-  code { font-size: 1.05em; overflow-wrap: anywhere; }
+  code { overflow-wrap: anywhere; }
 `;

@@ -141,7 +141,7 @@ export class PayFlowController implements ReactiveController, PayFlowModel {
     Promise.resolve()
       .then(() => navigator.clipboard.writeText(text))
       .then(
-        () => this.#host.announce(t.copied(label)),
+        () => this.#host.announce(`${label} ${t.copied}`),
         () => (getSelection()?.selectAllChildren(shown), this.#host.announce(t.copyFailed)),
       );
   }

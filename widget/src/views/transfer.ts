@@ -21,15 +21,13 @@ export interface TransferModel {
 
 export function transferView(ui: Ui, flow: TransferModel): TemplateResult {
   const t = flowStrings(ui);
-  const [first] = flow.transfers;
-  const account = first!.bank_transfer!;
-  const several = flow.transfers.length > 1;
+  const account = flow.transfers[0]!.bank_transfer!;
   /** A term, its value as shown, and a button copying `value` (the value as a bank wants it). */
   const row = (label: string, shown: string, value = shown, name = label) =>
-    html`<dt>${label}</dt><dd><code>${shown}</code> <button type="button" part="copy-button" aria-label=${`${t.copy} ${name}`} @click=${(event: Event) => flow.copy(value, name, (event.currentTarget as Element).previousElementSibling!)}>${t.copy}</button></dd>`;
+    html`<dt>${label}</dt><dd><code>${shown}</code> <button part="copy-button" aria-label=${`${t.copy} ${name}`} @click=${(event: Event) => flow.copy(value, name, (event.target as Element).previousElementSibling!)}>${t.copy}</button></dd>`;
   return html`<div class="panel" part="transfer">
     <h2 tabindex="-1" data-autofocus>${t.methods["bank_transfer"]}</h2>
-    <p>${t.transferNote} ${several ? t.perInvoice : nothing}</p>
+    <p>${t.transferNote}</p>
     <dl class="tr">
       <dt>${t.beneficiary}</dt><dd>${account.account_name}</dd>
       ${row("IBAN", account.iban.replace(/(.{4})(?=.)/g, "$1 "), account.iban)}
@@ -38,17 +36,17 @@ export function transferView(ui: Ui, flow: TransferModel): TemplateResult {
     ${flow.transfers.map(({ number, currency_exponent, bank_transfer }) => {
       const { reference, amount, currency, qr_url } = bank_transfer!;
       const src = flow.qr[`${qr_url}#${amount}`];
-      const suffix = several ? ` ${number}` : "";
+      const money = ui.money(amount, currency);
       const decimal = minorToDecimal(amount, currency_exponent);
-      return html`<section part="transfer-invoice" aria-label=${`${t.invoice} ${number}`}>
-        ${several ? html`<h3>${t.invoice} ${number}</h3>` : nothing}
+      return html`<section part="transfer-invoice">
+        <h3>${t.invoice} ${number}</h3>
         <dl class="tr">
-          ${row(t.reference, reference, reference, t.reference + suffix)}
-          ${row(t.amount, ui.money(amount, currency), ui.locale === "fr" ? decimal.replace(".", ",") : decimal, t.amount + suffix)}
+          ${row(t.reference, reference, reference, `${t.reference} ${number}`)}
+          ${row(t.amountDue, money, ui.locale === "fr" ? decimal.replace(".", ",") : decimal, `${t.amountDue} ${number}`)}
         </dl>
-        ${src ? html`<p>${t.qr}</p><img part="qr" src=${src} width="164" height="164" alt=${`QR ${t.reference} ${reference}, ${ui.money(amount, currency)}`} />` : nothing}
+        ${src ? html`<img part="qr" src=${src} width="164" height="164" alt=${`QR ${reference} ${money}`} />` : nothing}
       </section>`;
     })}
-    <button type="button" @click=${flow.close}>${t.back}</button>
+    <button @click=${flow.close}>${t.back}</button>
   </div>`;
 }
