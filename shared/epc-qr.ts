@@ -30,13 +30,17 @@ export type EpcTransfer = {
 /** The EPC payload, or null when the transfer cannot be expressed in one (amount out of range, no name or IBAN). */
 export function epcPayload(transfer: EpcTransfer): string | null {
   if (!Number.isSafeInteger(transfer.amountCents) || transfer.amountCents < 1 || transfer.amountCents > EPC_MAX_AMOUNT_CENTS) return null;
-  const name = [...transfer.name.trim()].slice(0, 70).join("");
+  // Any line break or tab would shift every later field: whitespace runs become one space.
+  const oneLine = (value: string, max: number) => [...value.replace(/\s+/g, " ").trim()].slice(0, max).join("");
+  const name = oneLine(transfer.name, 70);
   const iban = transfer.iban.replace(/\s+/g, "").toUpperCase();
   if (name.length === 0 || !/^[A-Z]{2}\d{2}[A-Z0-9]{1,30}$/.test(iban)) return null;
   const bic = (transfer.bic ?? "").replace(/\s+/g, "").toUpperCase();
   const reference = (transfer.reference ?? "").replace(/\s+/g, "").toUpperCase();
-  const text = reference ? "" : [...(transfer.text ?? "").trim()].slice(0, 140).join("");
-  const lines = ["BCD", "002", "1", "SCT", bic, name, iban, `EUR${minorToDecimal(transfer.amountCents, 2)}`, "", reference.slice(0, 35), text, ""];
+  // A reference cut short would send the money with a wrong reference: refuse one over 35 instead.
+  if (reference.length > 35 || !/^[A-Z0-9]*$/.test(reference)) return null;
+  const text = reference ? "" : oneLine(transfer.text ?? "", 140);
+  const lines = ["BCD", "002", "1", "SCT", bic, name, iban, `EUR${minorToDecimal(transfer.amountCents, 2)}`, "", reference, text, ""];
   while (lines.at(-1) === "") lines.pop();
   const payload = lines.join("\n");
   return new TextEncoder().encode(payload).length <= EPC_MAX_BYTES ? payload : null;

@@ -44,6 +44,9 @@ export function rfReferenceOfInvoice(invoiceNumber: string): string | null {
 export function parseRfReference(text: string): string | null {
   const compact = text.replace(/\s+/g, "").toUpperCase();
   if (!/^RF\d{2}[A-Z0-9]{1,21}$/.test(compact)) return null;
+  // Check digits are 02–98: RF00/RF01/RF99 also pass mod 97 for some bodies but are never issued.
+  const check = Number(compact.slice(2, 4));
+  if (check < 2 || check > 98) return null;
   return mod97(`${compact.slice(4)}${compact.slice(0, 4)}`) === 1 ? compact.slice(4) : null;
 }
 

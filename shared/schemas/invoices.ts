@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_AMOUNT, MAX_QUANTITY, MAX_TAX_RATE_BP, quantityToMilli } from "../money";
+import { ClientBankTransferSchema } from "./bank-transfer";
 import { LateFeePolicySchema } from "./late-fees";
 import { FR_VAT_RATE_MESSAGE, InvoiceEinvoiceInput, InvoiceEinvoiceSchema, isFrenchVatRate } from "./einvoice";
 import { Amount, CalendarDate, Currency, CurrencyOut, idOf, ListQuery, OnlineMethod, Timestamp, withDefault } from "./common";
@@ -149,6 +150,7 @@ export const InvoiceSchema = z
  */
 export const ClientInvoiceSchema = InvoiceSchema.extend({
   currency_exponent: z.int().min(0).max(3).meta({ description: "The currency's ISO 4217 exponent: the number of decimals of its minor unit (eur 2, jpy 0, kwd 3)." }),
+  bank_transfer: ClientBankTransferSchema.nullable().meta({ description: "How to pay it by bank transfer, when something is due and the merchant set settings.bank_account; else null." }),
 }).meta({ id: "ClientInvoice" });
 
 export const InvoiceStatusSchema = z

@@ -25,3 +25,10 @@ export async function payWithSandboxCard(formUrl: string, cardNumber: string): P
   if (!response.ok) throw new ApiProblem(response.status, "sandbox", body.detail ?? "The sandbox refused the card.");
   return { status: body.status ?? "failed", failure_message: body.failure_message ?? null };
 }
+
+/** An invoice's EPC QR code (an SVG behind the session) as a data: URL for an <img>: no QR encoder in the browser, nothing run from it. */
+export async function transferQr(api: ClientApi, url: string): Promise<string> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${api.token}` } });
+  if (!response.ok) throw new ApiProblem(response.status, "qr", response.statusText);
+  return `data:image/svg+xml,${encodeURIComponent(await response.text())}`;
+}

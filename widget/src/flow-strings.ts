@@ -9,7 +9,7 @@ const fr = {
   close: "Fermer",
   print: "Imprimer",
   chooseMethod: "Moyen de paiement",
-  methods: { card: "Carte bancaire", stripe_checkout: "Paiement sécurisé Stripe", paypal: "PayPal", sandbox: "Carte de test (sandbox)" } as Record<string, string>,
+  methods: { card: "Carte bancaire", stripe_checkout: "Paiement sécurisé Stripe", paypal: "PayPal", sandbox: "Carte de test (sandbox)", bank_transfer: "Virement bancaire" } as Record<string, string>,
   noMethod: "Aucun moyen de paiement en ligne n'est disponible. Contactez le vendeur.",
   continue: "Continuer",
   back: "Retour",
@@ -36,13 +36,19 @@ const fr = {
   lateFees: "Pénalités de retard à ce jour",
   terms: "Conditions de paiement",
   history: "Paiements",
+  beneficiary: "Bénéficiaire",
+  reference: "Référence",
+  copy: "Copier",
+  copied: "copié",
+  copyFailed: "Copie refusée : texte sélectionné, faites Ctrl+C.",
+  transferNote: "Un virement par facture, avec sa référence exacte (ou son QR code dans votre appli bancaire). La facture sera payée à réception.",
 };
 
 const en: typeof fr = {
   close: "Close",
   print: "Print",
   chooseMethod: "Payment method",
-  methods: { card: "Card", stripe_checkout: "Secure checkout (Stripe)", paypal: "PayPal", sandbox: "Test card (sandbox)" },
+  methods: { card: "Card", stripe_checkout: "Secure checkout (Stripe)", paypal: "PayPal", sandbox: "Test card (sandbox)", bank_transfer: "Bank transfer" },
   noMethod: "No online payment method is available. Please contact the seller.",
   continue: "Continue",
   back: "Back",
@@ -69,6 +75,12 @@ const en: typeof fr = {
   lateFees: "Late fees to date",
   terms: "Payment terms",
   history: "Payments",
+  beneficiary: "Beneficiary",
+  reference: "Reference",
+  copy: "Copy",
+  copied: "copied",
+  copyFailed: "Copy refused: text selected, press Ctrl+C.",
+  transferNote: "One transfer per invoice, with its exact reference (or its QR code in your banking app). The invoice shows as paid once the transfer is received.",
 };
 
 /** Every word a flow or detail view may use: the list's (i18n.ts) and the flow's own. */

@@ -25,4 +25,7 @@ export const flowStyles = css`
   .success { color: var(--_g); }
   .danger { color: var(--_d); }
   .provider { margin-bottom: 1rem; }
+  .tr { justify-content: start; align-items: baseline; }
+  .tr dd { text-align: left; }
+  code { overflow-wrap: anywhere; }
 `;

@@ -10,10 +10,11 @@ export type View =
   | { kind: "method" }
   | { kind: "paying"; payment: ClientPayment; busy: boolean; message: string | null }
   | { kind: "paid"; payment: ClientPayment }
-  | { kind: "failed"; message: string; payment: ClientPayment | null };
+  | { kind: "failed"; message: string; payment: ClientPayment | null }
+  | { kind: "transfer" };
 
 /** The steps the pay flow owns. */
-export type FlowView = Extract<View, { kind: "method" | "paying" | "paid" | "failed" }>;
+export type FlowView = Extract<View, { kind: "method" | "paying" | "paid" | "failed" | "transfer" }>;
 
 /** One loaded session: its client, the merchant's configuration, and its lifetime (aborted on reload or removal). */
 export interface Session {

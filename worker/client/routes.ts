@@ -18,6 +18,11 @@ import { findInvoice, listClientInvoices } from "../invoices/queries";
 import { loadInvoice, serializeInvoices } from "../invoices/read";
 import { clientSessionSecurity, createRouter, jsonBody, jsonResponse, problemResponses, secretKeySecurity } from "../lib/router";
 import { publicUrl } from "../lib/environment";
+import { qrSvg } from "../lib/qr";
+import type { AppEnv } from "../lib/types";
+import { getSettings } from "../db/settings";
+import type { Settings } from "../../shared/schemas/settings";
+import { clientBankTransfer, transferQrPayload } from "./bank-transfer";
 import { recordInvoiceViewed } from "../reminders/activity";
 
 const sessions = createRouter();
@@ -73,10 +78,20 @@ sessions.openapi(
   },
 );
 
-/** An invoice for a browser: with its currency's exponent, so the widget formats amounts exactly without a currency table. */
-function forClient(invoice: Invoice): ClientInvoice {
-  return { ...invoice, currency_exponent: currencyExponent(invoice.currency) };
+/**
+ * An invoice for a browser: with its currency's exponent, so the widget formats amounts exactly
+ * without a currency table, and how to pay it by bank transfer.
+ */
+function forClient(invoice: Invoice, settings: Settings, origin: string): ClientInvoice {
+  return { ...invoice, currency_exponent: currencyExponent(invoice.currency), bank_transfer: clientBankTransfer(invoice, settings, origin) };
 }
+
+function clientOf(caller: AppEnv["Variables"]["caller"]) {
+  if (caller.kind !== "client") throw new Error("client route without a client session");
+  return caller;
+}
+
+const InvoiceIdParam = z.object({ id: z.string().max(64).meta({ param: { name: "id", in: "path" } }) });
 
 const client = createRouter();
 client.use("*", clientCors);
@@ -90,8 +105,7 @@ client.openapi(
     responses: { 200: jsonResponse(listOf(ClientInvoiceSchema), "A page of invoices, each with its currency's exponent."), ...problemResponses },
   }),
   async (c) => {
-    const caller = c.get("caller");
-    if (caller.kind !== "client") throw new Error("client route without a client session");
+    const caller = clientOf(c.get("caller"));
     const query = c.req.valid("query");
     const db = c.env.DB;
     // The cursor must be one of the invoices this session can see, or it would tell other customers' invoices apart.
@@ -99,9 +113,10 @@ client.openapi(
       throw new ApiError("parameter_invalid", `starting_after '${query.starting_after}' is not one of your invoices.`, "starting_after");
     }
     // A pay-page session sees its one invoice only.
-    const results = await listClientInvoices(db, caller, query);
-    const page = await serializeInvoices(db, results, query.limit, publicUrl(c.env, c.req.url));
-    return c.json({ ...page, data: page.data.map(forClient) }, 200);
+    const origin = publicUrl(c.env, c.req.url);
+    const [results, { settings }] = await Promise.all([listClientInvoices(db, caller, query), getSettings(db, caller.merchantId)]);
+    const page = await serializeInvoices(db, results, query.limit, origin);
+    return c.json({ ...page, data: page.data.map((invoice) => forClient(invoice, settings, origin)) }, 200);
   },
 );
 
@@ -110,17 +125,45 @@ client.openapi(
     method: "get", path: "/invoices/{id}", tags: ["Client"], security: clientSessionSecurity,
     summary: "One of the session's customer's invoices",
     middleware: [requireClientSession, requireAllowedOrigin] as const,
-    request: { params: z.object({ id: z.string().max(64).meta({ param: { name: "id", in: "path" } }) }) },
-    responses: { 200: jsonResponse(ClientInvoiceSchema, "The invoice, with its currency's exponent."), ...problemResponses },
+    request: { params: InvoiceIdParam },
+    responses: { 200: jsonResponse(ClientInvoiceSchema, "The invoice, with its currency's exponent and its bank-transfer instructions."), ...problemResponses },
   }),
   async (c) => {
-    const caller = c.get("caller");
-    if (caller.kind !== "client") throw new Error("client route without a client session");
+    const caller = clientOf(c.get("caller"));
     const { id } = c.req.valid("param");
     if (caller.invoiceId !== null && id !== caller.invoiceId) throw notFound("invoice", id);
-    const invoice = await loadInvoice(c.env.DB, caller.merchantId, id, publicUrl(c.env, c.req.url), caller.customerId);
+    const origin = publicUrl(c.env, c.req.url);
+    const [invoice, { settings }] = await Promise.all([loadInvoice(c.env.DB, caller.merchantId, id, origin, caller.customerId), getSettings(c.env.DB, caller.merchantId)]);
     c.executionCtx.waitUntil(recordInvoiceViewed(c.env.DB, invoice.id).then((moved) => publish(c.executionCtx, c.env, moved), () => undefined));
-    return c.json(forClient(invoice), 200);
+    return c.json(forClient(invoice, settings, origin), 200);
+  },
+);
+
+client.openapi(
+  createRoute({
+    method: "get", path: "/invoices/{id}/transfer_qr.svg", tags: ["Client"], security: clientSessionSecurity,
+    summary: "The EPC QR code (EPC069-12) of a euro invoice's bank transfer, for a banking app to scan",
+    middleware: [requireClientSession, requireAllowedOrigin] as const,
+    request: { params: InvoiceIdParam },
+    responses: {
+      200: { content: { "image/svg+xml": { schema: z.string() } }, description: "The QR code as a standalone SVG (no script, no external reference), cached privately for a minute." },
+      ...problemResponses,
+    },
+  }),
+  async (c) => {
+    const caller = clientOf(c.get("caller"));
+    const { id } = c.req.valid("param");
+    if (caller.invoiceId !== null && id !== caller.invoiceId) throw notFound("invoice", id);
+    const [invoice, { settings }] = await Promise.all([loadInvoice(c.env.DB, caller.merchantId, id, publicUrl(c.env, c.req.url), caller.customerId), getSettings(c.env.DB, caller.merchantId)]);
+    const payload = transferQrPayload(invoice, settings);
+    if (payload === null) throw new ApiError("resource_missing", `Invoice ${id} has no transfer QR code (nothing due, not in euros, or no bank account).`, "id");
+    return c.body(qrSvg(payload), 200, {
+      "content-type": "image/svg+xml; charset=utf-8",
+      // The amount due changes with each payment: a minute in the browser's own cache, never a shared one.
+      "cache-control": "private, max-age=60",
+      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
+      "x-content-type-options": "nosniff",
+    });
   },
 );
 

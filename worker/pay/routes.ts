@@ -77,7 +77,7 @@ payRoutes.get("/:token", async (c) => {
 <body>
   <main>
     <header><h1>${settings.seller.legal_name ?? ""}</h1><p>${customer?.["name"] ?? ""}</p></header>
-    ${token === null ? invoiceSummary(invoice, c.req.param("token"), lang) : html`<quittance-invoices session="${token}" invoice="${invoice.id}" lang="${lang}"></quittance-invoices>`}
+    ${token === null ? invoiceSummary(invoice, c.req.param("token"), lang, settings) : html`<quittance-invoices session="${token}" invoice="${invoice.id}" lang="${lang}"></quittance-invoices>`}
   </main>
   ${token === null ? "" : html`<script type="module" src="/widget.js"></script>`}
 </body>

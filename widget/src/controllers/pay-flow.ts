@@ -5,9 +5,9 @@
  * live in a shadow root: they go into a light-DOM child of the host, slotted in.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { ClientPayment } from "../api";
+import type { ClientPayment, Invoice } from "../api";
 import { emit } from "../events";
-import { capturePayment, createPayment, getPayment, payWithSandboxCard } from "../flow-api";
+import { capturePayment, createPayment, getPayment, payWithSandboxCard, transferQr } from "../flow-api";
 import { flowStrings } from "../flow-strings";
 import { renderPayPal } from "../providers/paypal";
 import { mountCard, type MountedCard } from "../providers/stripe";
@@ -36,6 +36,10 @@ export class PayFlowController implements ReactiveController, PayFlowModel {
   method: string | undefined;
   /** A payment is being created: Continue is disabled so a double click makes one payment. */
   starting: boolean | undefined;
+  /** The invoices whose transfer instructions are shown (one transfer each). */
+  declare transfers: Invoice[];
+  /** QR codes fetched so far, as data: URLs, by address and amount (a partial payment changes the code). */
+  qr: Record<string, string> = {};
   #host: PayFlowHost;
   #list: SelectionController;
   #session: Session | undefined;
@@ -56,7 +60,8 @@ export class PayFlowController implements ReactiveController, PayFlowModel {
   choose(session = this.#session!): void {
     // "Try again" after the invoices were paid elsewhere meanwhile: nothing left to pay, back to the list.
     if (this.#list.selection.length === 0) return this.close();
-    const methods = (this.methods = session.config.payment_methods);
+    // A bank transfer needs no provider: offered when every selected invoice carries its instructions.
+    const methods = (this.methods = [...session.config.payment_methods, ...(this.#list.selection.every((invoice) => invoice.bank_transfer) ? ["bank_transfer"] : [])]);
     this.#session = session;
     this.method = methods.length === 1 ? methods[0]! : this.method;
     this.#show({ kind: "method" });
@@ -84,6 +89,7 @@ export class PayFlowController implements ReactiveController, PayFlowModel {
     const { api } = this.#session!;
     const method = this.method;
     if (!method || this.starting) return;
+    if (method === "bank_transfer") return this.#transfer(api);
     let payment: ClientPayment | null = null;
     // The client may go back while we wait on the network: this flow must then neither show nor mount anything.
     const left = () => (payment ? !(this.view?.kind === "paying" && this.view.payment.id === payment.id) : this.view?.kind !== "method");
@@ -115,6 +121,29 @@ export class PayFlowController implements ReactiveController, PayFlowModel {
     } catch (error) {
       if (!left()) this.#fail(error instanceof Error ? error.message : String(error), payment);
     }
+  }
+
+  /** Shows the selection's transfer instructions (nothing is created on our server) and fetches their QR codes. */
+  #transfer(api: Session["api"]): void {
+    this.transfers = this.#list.selection;
+    for (const { bank_transfer: transfer } of this.transfers) {
+      const key = `${transfer?.qr_url}#${transfer?.amount}`;
+      if (transfer?.qr_url && !this.qr[key]) {
+        transferQr(api, transfer.qr_url).then((src) => ((this.qr[key] = src), this.#host.requestUpdate()), () => undefined);
+      }
+    }
+    this.#show({ kind: "transfer" });
+  }
+
+  /** Copies `text` to the clipboard and says so; when the browser refuses, selects `shown` for Ctrl+C and says that. */
+  copy(text: string, label: string, shown: Element): void {
+    const t = flowStrings(this.#host);
+    Promise.resolve()
+      .then(() => navigator.clipboard.writeText(text))
+      .then(
+        () => this.#host.announce(`${label} ${t.copied}`),
+        () => (getSelection()?.selectAllChildren(shown), this.#host.announce(t.copyFailed)),
+      );
   }
 
   /** The sandbox card form or Stripe's element was submitted. */

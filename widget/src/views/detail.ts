@@ -34,6 +34,7 @@ export function detailView(ui: Ui, invoice: Invoice, close: () => void): Templat
       <dt><strong>${t.amountDue}</strong></dt><dd><strong>${money(invoice.amount_due)}</strong></dd>
       ${invoice.late_fees ? html`<dt>${t.lateFees}</dt><dd>${money(invoice.late_fees.total)}</dd>` : nothing}
     </dl>
+    ${invoice.bank_transfer ? html`<p part="reference">${t.methods["bank_transfer"]} · ${t.reference} <code>${invoice.bank_transfer.reference}</code></p>` : nothing}
     <h3>${t.terms}</h3>
     <p class="meta">${invoice.terms.late_fee_policy ?? ""} ${invoice.terms.early_payment_discount ?? ""}</p>
     ${invoice.payments.length > 0

@@ -3,9 +3,10 @@ import { html, nothing, type TemplateResult } from "lit";
 import type { Invoice } from "../api";
 import { flowStrings } from "../flow-strings";
 import type { FlowView, Ui } from "../view";
+import { transferView, type TransferModel } from "./transfer";
 
 /** What the steps read from the pay flow, and the client's intents they hand back to it. */
-export interface PayFlowModel {
+export interface PayFlowModel extends TransferModel {
   readonly methods: string[];
   readonly method: string | undefined;
   readonly starting: boolean | undefined;
@@ -14,8 +15,6 @@ export interface PayFlowModel {
   pick(method: string): void;
   start(): void;
   submit(cardNumber: string): void;
-  /** Bound, so a view can hand it to a listener as is. */
-  readonly close: () => void;
 }
 
 /** The selection being paid. */
@@ -74,7 +73,9 @@ export function payingView(ui: Ui, view: Extract<FlowView, { kind: "paying" }>, 
   </form>`;
 }
 
-export function outcomeView(ui: Ui, view: Extract<FlowView, { kind: "paid" | "failed" }>, flow: PayFlowModel): TemplateResult {
+/** The receipt, the failure, or (no outcome to wait for) the bank-transfer instructions. */
+export function outcomeView(ui: Ui, view: Extract<FlowView, { kind: "paid" | "failed" | "transfer" }>, flow: PayFlowModel): TemplateResult {
+  if (view.kind === "transfer") return transferView(ui, flow);
   const t = flowStrings(ui);
   if (view.kind === "paid") {
     return html`<div class="panel" part="receipt">
