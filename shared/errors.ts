@@ -74,6 +74,14 @@ export const ERROR_STATUS = {
   service_misconfigured: 503,
   /** The ledger is further behind the log than a request projects (a bulk import): retry after Retry-After. */
   ledger_catching_up: 503,
+  /** A bank statement file that is not camt.053, camt.054 or OFX. */
+  statement_format_unsupported: 415,
+  /** A bank statement file that cannot be read (broken XML, a missing element, a bad amount); nothing was recorded. */
+  statement_malformed: 422,
+  /** A bank statement file with more transactions than one import takes. */
+  statement_too_large: 422,
+  /** The statement line is already matched (or ignored, or a duplicate): it cannot be allocated again. */
+  statement_line_not_open: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -34,6 +34,8 @@ import { agingRoutes } from "./reports/aging-routes";
 import { fecRoutes } from "./exports/fec-routes";
 import { creditNoteFacturx, invoiceFacturx } from "./facturx/xml-routes";
 import { creditNotePdfRoutes, invoicePdfRoutes } from "./facturx/pdf-routes";
+import { bankStatements } from "./bank-statements/routes";
+import { MAX_STATEMENT_BYTES } from "./bank-statements/statement";
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -53,8 +55,10 @@ app.use("*", async (c, next) => {
 });
 // Every body is capped while it streams, before any route, validator or signature check reads it.
 app.use("/webhooks/*", bodyLimit(MAX_PROVIDER_WEBHOOK_BYTES));
+app.use("/v1/bank_statements", bodyLimit(MAX_STATEMENT_BYTES));
 app.use("*", bodyLimit(MAX_BODY_BYTES));
-app.use("/v1/*", bodyGuard);
+// A statement upload is a file (XML or OFX), not JSON: its route checks the type itself.
+app.use("/v1/*", (c, next) => (c.req.method === "POST" && c.req.path.replace(/\/$/, "") === "/v1/bank_statements" ? next() : bodyGuard(c, next)));
 
 app.get("/health", (c) => c.json({ ok: true }));
 
@@ -79,6 +83,7 @@ app.route("/v1/credit_notes", creditNoteFacturx);
 app.route("/v1/invoices", invoicePdfRoutes);
 app.route("/v1/credit_notes", creditNotePdfRoutes);
 app.route("/v1/payments", payments);
+app.route("/v1/bank_statements", bankStatements);
 app.route("/v1", merchantStream);
 app.route("/v1", events);
 app.route("/v1/client_sessions", sessions);
