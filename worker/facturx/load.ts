@@ -163,7 +163,9 @@ async function loadBasis(db: D1Database, merchantId: string, invoice: InvoiceRow
   const terms = JSON.parse(invoice.terms) as Basis["terms"];
   const own = invoice.einvoice ? (JSON.parse(invoice.einvoice) as EinvoicingSettings) : {};
   const merged = { ...DEFAULT_EINVOICING, ...settings.einvoicing, ...own };
-  const exemption = own.zero_rate_category && own.zero_rate_category !== settings.einvoicing.zero_rate_category ? own.exemption_reason : merged.exemption_reason;
+  // An invoice that changes what its 0 % lines are does not inherit the settings' wording for another category.
+  const settingsCategory = settings.einvoicing.zero_rate_category ?? DEFAULT_EINVOICING.zero_rate_category;
+  const exemption = own.zero_rate_category && own.zero_rate_category !== settingsCategory ? own.exemption_reason : merged.exemption_reason;
   return {
     settings,
     invoice: invoice as Basis["invoice"],
