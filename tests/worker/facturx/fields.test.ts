@@ -3,7 +3,8 @@
  * naming what is missing, never an invalid file), who may read them, and the hand-off links.
  */
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
+import { poll } from "../realtime/support";
 import { api, createCustomer, createInvoice, createMerchant, databaseFingerprint } from "../helpers";
 import { blocking, checkFacturx, VALIDATOR_TIMEOUT_MS } from "./check";
 import { b2bCustomer, B2B_CUSTOMER, b2cCustomer, einvoiceMerchant, SELLER, valueIn } from "./fixtures";
@@ -201,5 +202,26 @@ describe("the hand-off to an approved platform", () => {
       xml_url: `http://127.0.0.1:8787/v1/credit_notes/${note.body.id}/facturx.xml`,
     });
     expect((await api(merchant.key, "GET", new URL(credited.data.xml_url).pathname)).status).toBe(200);
+  });
+
+  it("should deliver the links in the invoice.issued webhook, and the XML they point at answers the merchant's read-only key", async () => {
+    const merchant = await einvoiceMerchant();
+    const customer = await b2bCustomer(merchant.key);
+    const name = `facturx-${crypto.randomUUID()}`;
+    const port = inject("webhookReceiverPort");
+    const endpoint = await api(merchant.key, "POST", "/v1/webhook_endpoints", { url: `http://127.0.0.1:${port}/hook/${name}`, events: ["invoice.issued"] });
+    expect(endpoint.status, endpoint.text).toBe(201);
+    const invoice = await createInvoice(merchant.key, customer.id);
+    const deliveries = await poll(
+      async () => (await (await fetch(`http://127.0.0.1:${port}/received/${name}`)).json()) as { body: string }[],
+      (list) => list.length >= 1,
+      15_000,
+    );
+    const event = JSON.parse(deliveries[0]!.body);
+    expect(event.type).toBe("invoice.issued");
+    expect(event.data).toMatchObject({ number: invoice.number, xml_url: `http://127.0.0.1:8787/v1/invoices/${invoice.id}/facturx.xml`, pdf_url: `http://127.0.0.1:8787/v1/invoices/${invoice.id}/pdf` });
+    const xml = await api(merchant.readOnlyKey, "GET", new URL(event.data.xml_url).pathname);
+    expect(xml.status).toBe(200);
+    expect(valueIn(xml.text, "rsm:ExchangedDocument", "ram:ID")).toBe(invoice.number);
   });
 });
