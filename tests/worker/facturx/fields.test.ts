@@ -181,6 +181,16 @@ describe("GET …/facturx.xml refusals", () => {
     }
     expect((await api(merchant.key, "GET", "/v1/credit_notes/cn_unknown/facturx.xml")).status).toBe(404);
   });
+
+  it("should be described in the OpenAPI document as application/xml with the problem answers", async () => {
+    const doc = (await api(null, "GET", "/openapi.json")).body;
+    for (const path of ["/v1/invoices/{id}/facturx.xml", "/v1/credit_notes/{id}/facturx.xml"]) {
+      const operation = doc.paths[path].get;
+      expect(Object.keys(operation.responses["200"].content)).toEqual(["application/xml"]);
+      expect(operation.responses).toHaveProperty("409");
+      expect(operation.security.length).toBeGreaterThan(0);
+    }
+  });
 });
 
 describe("the hand-off to an approved platform", () => {
