@@ -34,6 +34,32 @@ describe("the e-invoicing fields at the boundary", () => {
     expect(await databaseFingerprint()).toBe(before);
   });
 
+  it("should let a merchant complete an existing customer for e-invoices (POST /v1/customers/:id), checking the identifiers together", async () => {
+    const merchant = await einvoiceMerchant();
+    const other = await createMerchant();
+    const customer = await createCustomer(merchant.key, { name: "Client SAS", email: "compta@client.example" });
+    const invoice = await createInvoice(merchant.key, customer.id);
+    expect((await api(merchant.key, "GET", xmlPath(invoice.id))).body).toMatchObject({ status: 409, param: "customer.address" });
+    const before = await databaseFingerprint();
+    expect((await api(merchant.key, "POST", `/v1/customers/${customer.id}`, { siret: "98765432100015" })).body).toMatchObject({ status: 422, param: "siren" });
+    expect((await api(merchant.key, "POST", `/v1/customers/${customer.id}`, { electronic_address: { scheme: "XX", id: "1" } })).body).toMatchObject({ status: 422, param: "electronic_address.scheme" });
+    expect((await api(merchant.readOnlyKey, "POST", `/v1/customers/${customer.id}`, { siren: "987654321" })).status).toBe(403);
+    expect((await api(other.key, "POST", `/v1/customers/${customer.id}`, { siren: "987654321" })).status).toBe(404);
+    expect((await api(null, "POST", `/v1/customers/${customer.id}`, { siren: "987654321" })).status).toBe(401);
+    expect(await databaseFingerprint()).toBe(before);
+    const { name: _name, email: _email, locale: _locale, ...identifiers } = B2B_CUSTOMER;
+    const updated = await api(merchant.key, "POST", `/v1/customers/${customer.id}`, identifiers);
+    expect(updated.status, updated.text).toBe(200);
+    expect(updated.body).toMatchObject({ siren: "987654321", siret: "98765432100015", address: B2B_CUSTOMER.address, name: "Client SAS" });
+    expect((await api(merchant.key, "GET", xmlPath(invoice.id))).status).toBe(200);
+    // The identifiers stay consistent with what is stored: a SIREN the SIRET no longer starts with is refused.
+    expect((await api(merchant.key, "POST", `/v1/customers/${customer.id}`, { siren: "111222333" })).body).toMatchObject({ status: 422, param: "siret" });
+    const cleared = await api(merchant.key, "POST", `/v1/customers/${customer.id}`, { siret: null, vat_number: null });
+    expect(cleared.body).toMatchObject({ siret: null, vat_number: null, siren: "987654321" });
+    const events = (await api(merchant.key, "GET", "/v1/events?type=customer.updated")).body.data;
+    expect(events.map((event: any) => [...event.data.fields].sort())).toEqual([["address", "siren", "siret", "vat_number"], ["siret", "vat_number"]]);
+  });
+
   it("should refuse a VAT rate the French rules reject at invoice creation and update, naming lines[i].tax_rate", async () => {
     const merchant = await einvoiceMerchant();
     const customer = await b2bCustomer(merchant.key);
