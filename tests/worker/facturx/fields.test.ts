@@ -105,10 +105,14 @@ describe("the e-invoicing fields at the boundary", () => {
     const merchant = await einvoiceMerchant();
     const stored = JSON.parse((await env.DB.prepare("SELECT data FROM settings WHERE merchant_id = ?").bind(merchant.id).first<{ data: string }>())!.data);
     stored.numbering = { format: "F {YYYY}.{SEQ:4}" };
+    // A block a later version might store, unreadable here: it alone falls back to its default.
+    stored.einvoicing = { operation_category: "food", vat_on_debits: "sometimes", zero_rate_category: "AE" };
     await env.DB.prepare("UPDATE settings SET data = ? WHERE merchant_id = ?").bind(JSON.stringify(stored), merchant.id).run();
     const settings = await api(merchant.key, "GET", "/v1/settings");
     expect(settings.body.seller.siren).toBe("123456789");
     expect(settings.body.numbering.format).toBe("F {YYYY}.{SEQ:4}");
+    expect(settings.body.einvoicing).toEqual({ operation_category: "services", vat_on_debits: false, zero_rate_category: "E" });
+    expect(settings.body.bank_account.iban).toBe("FR7630006000011234567890189");
     const customer = await b2bCustomer(merchant.key);
     const invoice = await createInvoice(merchant.key, customer.id);
     expect(invoice.number).toMatch(/^F \d{4}\.0001$/);
