@@ -231,6 +231,7 @@ export async function loadInvoiceDocument(db: D1Database, merchantId: string, in
   return {
     kind: "invoice",
     type_code: "380",
+    status: invoice.status,
     id: invoice.id,
     number: invoice.number,
     issue_date: issueDate,
@@ -263,6 +264,7 @@ export async function loadCreditNoteDocument(db: D1Database, merchantId: string,
   return {
     kind: "credit_note",
     type_code: "381",
+    status: "issued",
     id: note.id,
     number: note.number,
     issue_date: note.issued_on,
