@@ -66,7 +66,7 @@ export const CreditNoteSchema = z
     issued_on: CalendarDate,
     issued_at: Timestamp,
     hosted_url: z.string().meta({ description: "The printable credit note (facture d'avoir)." }),
-    pdf: z.null(),
+    pdf: z.string().meta({ description: "The Factur-X PDF of the credit note (`GET /v1/credit_notes/:id/pdf`, merchant keys)." }),
     refund_error: z.string().optional().meta({ description: "Only on the POST answer: why a refund asked for failed (the amount stays the customer's credit)." }),
   })
   .meta({ id: "CreditNote" });

@@ -55,7 +55,11 @@ export const ZERO_RATE_DEFAULTS: Record<z.infer<typeof ZeroRateCategory>, { reas
 
 const ExemptionReason = z.string().trim().min(1).max(300);
 
-/** settings.einvoicing as stored and answered (lenient: every field optional, defaults filled on read). */
+/**
+ * settings.einvoicing as stored and answered. Lenient: every field optional (defaults filled on
+ * read); a stored block it cannot read falls back to the defaults alone (getSettings reads each
+ * top-level field on its own).
+ */
 export const EinvoicingSettingsSchema = z
   .object({
     operation_category: OperationCategory.optional(),

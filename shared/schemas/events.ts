@@ -3,6 +3,7 @@ import { Timestamp } from "./common";
 
 export const EVENT_TYPES = [
   "customer.created",
+  "customer.updated",
   "invoice.created",
   "invoice.updated",
   "invoice.issued",

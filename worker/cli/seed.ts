@@ -2,6 +2,9 @@
  * The demo merchant's data, created through the public API (so every invoice, payment and event is
  * exactly what a real integration would produce): customers and invoices in every state — draft,
  * open, overdue, partially paid, paid, void — in EUR, JPY (no decimals) and KWD (three decimals).
+ * The seller's and customers' data are complete enough for valid Factur-X e-invoices (SIREN, SIRET,
+ * VAT numbers, addresses, the bank account, the category of operation); the KWD invoice has none,
+ * as no EN 16931 e-invoice can carry three decimals (409 einvoice_not_expressible).
  */
 import { addDays, utcDay } from "../../shared/status";
 
@@ -32,14 +35,18 @@ export async function seedDemo(baseUrl: string, secretKey: string, now = new Dat
       legal_form: "SARL",
       share_capital: "10 000 €",
       siren: "123456789",
+      siret: "12345678900017",
       rcs: "RCS Lyon",
       vat_number: "FR32123456789",
       address: { line1: "12 rue de la République", postal_code: "69002", city: "Lyon", country: "FR" },
     },
     email_signature: "Camille Martin\nAtelier Quittance — 04 72 00 00 00",
     allowed_origins: ["http://localhost:8787", "http://127.0.0.1:5173"],
-    // Book rates (EUR per unit) so the FEC can convert the demo's JPY and KWD invoices.
+    // Book rates (EUR per unit) so the FEC can convert the demo's JPY and KWD invoices (and the JPY e-invoices state their VAT in euros).
     accounting: { exchange_rates: { jpy: "0.0062", kwd: "2.95" } },
+    bank_account: { iban: "FR7630006000011234567890189", bic: "AGRIFRPP", account_name: "Atelier Quittance SARL" },
+    // Flour (goods) with its delivery (a service): billing frame M1.
+    einvoicing: { operation_category: "mixed", vat_on_debits: false },
   });
 
   const martin = await call("POST", "/v1/customers", {
@@ -48,6 +55,8 @@ export async function seedDemo(baseUrl: string, secretKey: string, now = new Dat
     locale: "fr",
     external_id: "demo-martin",
     siren: "987654321",
+    siret: "98765432100015",
+    vat_number: "FR45987654321",
     address: { line1: "3 place Bellecour", postal_code: "69002", city: "Lyon", country: "FR" },
   });
   const nakamura = await call("POST", "/v1/customers", {
@@ -55,12 +64,14 @@ export async function seedDemo(baseUrl: string, secretKey: string, now = new Dat
     email: "billing@nakamura.example",
     locale: "en",
     external_id: "demo-nakamura",
+    address: { line1: "1-2-3 Jingumae", postal_code: "150-0001", city: "Tokyo", country: "JP" },
   });
   const alsabah = await call("POST", "/v1/customers", {
     name: "Al-Sabah Trading",
     email: "accounts@alsabah.example",
     locale: "en",
     external_id: "demo-alsabah",
+    address: { line1: "Al-Shuhada Street 4", postal_code: "13001", city: "Kuwait City", country: "KW" },
   });
 
   const invoice = (customer: Json, currency: string, lines: Json[], extra: Json = {}) =>

@@ -7,6 +7,7 @@
  * its events. With `refund: true` that credit is then refunded through the original payments by the
  * existing refund path (the provider's too), each refund naming the credit note.
  */
+import { documentLinks } from "../../shared/document-links";
 import type { CreditNoteCreateInput } from "../../shared/schemas/credit-notes";
 import { DEFAULT_CREDIT_NOTE_FORMAT } from "../../shared/schemas/settings";
 import { amountDue, statusForAmounts, utcDay } from "../../shared/status";
@@ -164,6 +165,7 @@ export async function issueCreditNote(env: Env, merchantId: string, invoiceId: s
         reallocated: reallocations,
         refund: input.refund === true,
         reason: input.reason,
+        ...documentLinks(origin, "credit_note", creditNoteId),
       }),
     );
     if (status === "paid" && invoice.status !== "paid") {

@@ -147,7 +147,7 @@ export async function serializeCreditNotes(db: D1Database, rows: readonly Credit
       issued_on: row.issued_on,
       issued_at: row.created_at,
       hosted_url: `${origin}/pay/${extra.get(row.id)?.hosted_token ?? ""}/credit_notes/${row.id}`,
-      pdf: null,
+      pdf: `${origin}/v1/credit_notes/${row.id}/pdf`,
     };
   });
 }

@@ -72,6 +72,13 @@ export function insertCustomer(db: D1Database, row: CustomerRow): D1PreparedStat
     .bind(row.id, row.merchant_id, row.name, row.email, row.locale, row.external_id, row.address, row.siren, row.vat_number, row.siret, row.electronic_address, row.created_at);
 }
 
+/** The statement that writes a customer's changeable fields back (POST /v1/customers/:id). */
+export function updateCustomerStatement(db: D1Database, row: CustomerRow): D1PreparedStatement {
+  return db
+    .prepare("UPDATE customers SET name = ?, email = ?, locale = ?, address = ?, siren = ?, vat_number = ?, siret = ?, electronic_address = ? WHERE id = ? AND merchant_id = ?")
+    .bind(row.name, row.email, row.locale, row.address, row.siren, row.vat_number, row.siret, row.electronic_address, row.id, row.merchant_id);
+}
+
 /** A customer's credit (money received but not applied to any invoice), per currency, positive only. */
 export async function creditBalances(db: D1Database, customerId: string): Promise<{ currency: string; amount: number }[]> {
   const { results } = await db

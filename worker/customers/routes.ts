@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ListQuery, listOf } from "../../shared/schemas/common";
-import { CustomerCreate, CustomerSchema } from "../../shared/schemas/customers";
+import { CustomerCreate, CustomerSchema, CustomerUpdate } from "../../shared/schemas/customers";
 import { requireSecretKey } from "../auth/middleware";
 import { idempotency } from "../db/idempotency";
 import { publish } from "../events/publish";
@@ -8,7 +8,7 @@ import { notFound } from "../errors";
 import { toPage } from "../lib/pagination";
 import { createRouter, jsonBody, jsonResponse, problemResponses, secretKeySecurity } from "../lib/router";
 import { creditBalances, findCustomer, listCustomers, serializeCustomer } from "./queries";
-import { createCustomer } from "./write";
+import { createCustomer, updateCustomer } from "./write";
 
 const IdParam = z.object({ id: z.string().max(64).meta({ param: { name: "id", in: "path" }, example: "cus_01jf9v3k8m2q7w4x5y6z0a1b2c" }) });
 const tag = ["Customers"];
@@ -53,6 +53,21 @@ customers.openapi(
     const row = await findCustomer(c.env.DB, c.get("caller").merchantId, id);
     if (row === null) throw notFound("customer", id);
     return c.json({ ...serializeCustomer(row), credit_balances: await creditBalances(c.env.DB, row.id) }, 200);
+  },
+);
+
+customers.openapi(
+  createRoute({
+    method: "post", path: "/{id}", tags: tag, security: secretKeySecurity,
+    summary: "Change a customer: the fields given replace the stored ones (null clears), e.g. to complete what e-invoices need",
+    middleware: [requireSecretKey("write"), idempotency] as const,
+    request: { params: IdParam, body: jsonBody(CustomerUpdate) },
+    responses: { 200: jsonResponse(CustomerSchema, "The customer after the change."), ...problemResponses },
+  }),
+  async (c) => {
+    const updated = await updateCustomer(c.env.DB, c.get("caller").merchantId, c.req.valid("param").id, c.req.valid("json"), new Date());
+    publish(c.executionCtx, c.env, updated);
+    return c.json(serializeCustomer(updated.customer), 200);
   },
 );
 

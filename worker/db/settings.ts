@@ -1,12 +1,22 @@
 /** The settings store every feature reads: one JSON document per merchant, and the CORS origin index derived from it. */
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings, type SettingsMergeInput } from "../../shared/schemas/settings";
 
-/** A merchant's settings; fields added to the product later fall back to their defaults. */
+/**
+ * A merchant's settings; fields added to the product later fall back to their defaults. Each
+ * top-level field is read on its own: one the schema cannot read (written by another version)
+ * falls back to its default instead of taking every other setting with it.
+ */
 export async function getSettings(db: D1Database, merchantId: string): Promise<{ settings: Settings; updatedAt: string | null }> {
   const row = await db.prepare("SELECT data, updated_at FROM settings WHERE merchant_id = ?").bind(merchantId).first<{ data: string; updated_at: string }>();
   if (row === null) return { settings: DEFAULT_SETTINGS, updatedAt: null };
-  const stored = SettingsSchema.partial().safeParse(JSON.parse(row.data));
-  return { settings: { ...DEFAULT_SETTINGS, ...(stored.success ? stored.data : {}) }, updatedAt: row.updated_at };
+  const data = JSON.parse(row.data) as Record<string, unknown>;
+  const stored: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(SettingsSchema.shape)) {
+    if (data === null || typeof data !== "object" || !(key in data)) continue;
+    const parsed = schema.safeParse(data[key]);
+    if (parsed.success) stored[key] = parsed.data;
+  }
+  return { settings: { ...DEFAULT_SETTINGS, ...(stored as Partial<Settings>) }, updatedAt: row.updated_at };
 }
 
 /** Applies an update: each given top-level field replaces the stored one. */

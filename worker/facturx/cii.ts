@@ -131,7 +131,8 @@ export function ciiXml(doc: InvoiceDocument): string {
   const taxes = doc.tax_breakdown
     .map((row) => tax(row, { calculated: money(row.tax_amount), basis: money(row.taxable_amount) }, doc.vat_due_date_code))
     .join("");
-  const dueDate = doc.paid_on ?? doc.due_date;
+  // BT-9 never before the issue date (BR-FR-CO-07): load.ts then says the agreed date in the terms (BT-20).
+  const dueDate = doc.paid_on ?? (doc.due_date !== null && doc.due_date >= doc.issue_date ? doc.due_date : null);
   const terms = doc.payment_terms || dueDate ? el("ram:SpecifiedTradePaymentTerms", opt("ram:Description", doc.payment_terms) + (dueDate ? dateTime("ram:DueDateDateTime", dueDate) : "")) : "";
   const accounting = doc.tax_in_accounting_currency;
   const summation = el(

@@ -128,6 +128,8 @@ export type InvoiceDocument = {
   paid_on: string | null;
   /** BT-8 (UNTDID 2005): when VAT becomes due — 5 at issue (VAT on debits), 29 on delivery (goods), 72 on payment (services). */
   vat_due_date_code: "5" | "29" | "72";
+  /** The invoice's status when the document was built (open, partially_paid, paid, void, uncollectible), or "issued" for a credit note. */
+  status: string;
   /** BT-6/BT-111: a non-euro document's total VAT in euro cents at the merchant's book rate (accounting.exchange_rates), else null. */
   tax_in_accounting_currency: { currency: "EUR"; amount: number; rate: string } | null;
 };

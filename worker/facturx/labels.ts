@@ -21,6 +21,7 @@ const FR = {
   transfer: "Paiement par virement", holder: "Titulaire", reference: "Référence à indiquer", scan: "Scannez avec votre application bancaire",
   memo: "Message", continued: "(suite)", page: (i: number, n: number) => `Page ${i} / ${n}`,
   download: "Télécharger la facture (PDF)", download_credit: "Télécharger l'avoir (PDF)", frame: "Cadre de facturation",
+  paid_on: (d: string) => `Facture acquittée le ${d}`,
   vat_in_eur: (amount: string, rate: string, currency: string) => `Montant de la TVA en euros : ${amount} (1 ${currency} = ${rate} EUR)`,
 } as const;
 
@@ -41,6 +42,7 @@ const EN: Labels = {
   transfer: "Pay by bank transfer", holder: "Account holder", reference: "Reference to quote", scan: "Scan with your banking app",
   memo: "Message", continued: "(continued)", page: (i, n) => `Page ${i} of ${n}`,
   download: "Download (PDF)", download_credit: "Download (PDF)", frame: "Billing frame",
+  paid_on: (d) => `Paid in full on ${d}`,
   vat_in_eur: (amount, rate, currency) => `VAT amount in euros: ${amount} (1 ${currency} = ${rate} EUR)`,
 };
 
@@ -105,7 +107,8 @@ export const shownNotes = (doc: InvoiceDocument) => doc.notes.filter((note) => (
 
 /** Exemption reasons, the category of operation, the VAT-on-debits option. */
 export function mentions(doc: InvoiceDocument, f: DocumentFormat): string[] {
-  const out = [...new Set(doc.tax_breakdown.flatMap((row) => (row.exemption_reason ? [row.exemption_reason] : [])))];
+  const out: string[] = doc.paid_on ? [f.paid_on(f.day(doc.paid_on))] : [];
+  out.push(...new Set(doc.tax_breakdown.flatMap((row) => (row.exemption_reason ? [row.exemption_reason] : []))));
   out.push(f.colon(f.category, f[doc.operation_category]));
   if (doc.vat_on_debits) out.push(f.vat_on_debits);
   const eur = doc.tax_in_accounting_currency;

@@ -163,7 +163,9 @@ async function loadBasis(db: D1Database, merchantId: string, invoice: InvoiceRow
   const terms = JSON.parse(invoice.terms) as Basis["terms"];
   const own = invoice.einvoice ? (JSON.parse(invoice.einvoice) as EinvoicingSettings) : {};
   const merged = { ...DEFAULT_EINVOICING, ...settings.einvoicing, ...own };
-  const exemption = own.zero_rate_category && own.zero_rate_category !== settings.einvoicing.zero_rate_category ? own.exemption_reason : merged.exemption_reason;
+  // An invoice that changes what its 0 % lines are does not inherit the settings' wording for another category.
+  const settingsCategory = settings.einvoicing.zero_rate_category ?? DEFAULT_EINVOICING.zero_rate_category;
+  const exemption = own.zero_rate_category && own.zero_rate_category !== settingsCategory ? own.exemption_reason : merged.exemption_reason;
   return {
     settings,
     invoice: invoice as Basis["invoice"],
@@ -223,12 +225,13 @@ export async function loadInvoiceDocument(db: D1Database, merchantId: string, in
   const due = amountDue(invoice);
   const paidDay = invoice.paid_at?.slice(0, 10) ?? null;
   const paidOn = invoice.status === "paid" && invoice.amount_credited === 0 && invoice.amount_paid === invoice.total && paidDay === issueDate ? paidDay : null;
-  if (invoice.due_date !== null && invoice.due_date < issueDate && paidOn === null) {
-    throw inexpressible("due_date", `Invoice ${invoice.number} is due ${invoice.due_date}, before its issue date ${issueDate}, which the French rules refuse (BR-FR-CO-07).`);
-  }
+  // A due date before the issue date (BR-FR-CO-07 refuses it as BT-9) is said in the payment terms instead.
+  const backdated = invoice.due_date !== null && invoice.due_date < issueDate;
+  const backdatedTerms = shared.language === "fr" ? `Payable à réception (échéance convenue : ${invoice.due_date})` : `Payable on receipt (agreed due date: ${invoice.due_date})`;
   return {
     kind: "invoice",
     type_code: "380",
+    status: invoice.status,
     id: invoice.id,
     number: invoice.number,
     issue_date: issueDate,
@@ -239,7 +242,7 @@ export async function loadInvoiceDocument(db: D1Database, merchantId: string, in
     preceding_invoice: null,
     billing_frame: `${FRAME_LETTER[shared.operation_category]}${paidOn ? "2" : "1"}`,
     paid_on: paidOn,
-    payment_terms: null,
+    payment_terms: backdated && paidOn === null ? backdatedTerms : null,
     payment: transferInstructions({ number: invoice.number, currency: invoice.currency, amountDue: due, settings: basis.settings }),
     memo: invoice.memo,
     credit_notes: (details.creditNotes.get(invoice.id) ?? []).map((note) => ({ number: note.number, issue_date: note.issued_on, total: note.total })),
@@ -261,6 +264,7 @@ export async function loadCreditNoteDocument(db: D1Database, merchantId: string,
   return {
     kind: "credit_note",
     type_code: "381",
+    status: "issued",
     id: note.id,
     number: note.number,
     issue_date: note.issued_on,

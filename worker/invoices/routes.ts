@@ -32,9 +32,10 @@ invoices.openapi(
   }),
   async (c) => {
     const { merchantId } = c.get("caller");
-    const created = await createInvoice(c.env.DB, merchantId, c.req.valid("json"), new Date());
+    const origin = publicUrl(c.env, c.req.url);
+    const created = await createInvoice(c.env.DB, merchantId, c.req.valid("json"), new Date(), origin);
     publish(c.executionCtx, c.env, created);
-    return c.json(await loadInvoice(c.env.DB, merchantId, created.invoiceId, publicUrl(c.env, c.req.url)), 201);
+    return c.json(await loadInvoice(c.env.DB, merchantId, created.invoiceId, origin), 201);
   },
 );
 
@@ -93,8 +94,9 @@ for (const [action, summary, run] of [
     async (c) => {
       const { merchantId } = c.get("caller");
       const { id } = c.req.valid("param");
-      publish(c.executionCtx, c.env, await run(c.env.DB, merchantId, id, new Date()));
-      return c.json(await loadInvoice(c.env.DB, merchantId, id, publicUrl(c.env, c.req.url)), 200);
+      const origin = publicUrl(c.env, c.req.url);
+      publish(c.executionCtx, c.env, await run(c.env.DB, merchantId, id, new Date(), origin));
+      return c.json(await loadInvoice(c.env.DB, merchantId, id, origin), 200);
     },
   );
 }

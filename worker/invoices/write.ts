@@ -1,4 +1,5 @@
 /** Creating, changing, issuing, voiding and writing off invoices. Each change and its events land in one batch. */
+import { documentLinks } from "../../shared/document-links";
 import { AmountOutOfRangeError, computeInvoiceAmounts, quantityToMilli } from "../../shared/money";
 import type { InvoiceCreateInput, InvoiceUpdateInput } from "../../shared/schemas/invoices";
 import type { Settings } from "../../shared/schemas/settings";
@@ -70,7 +71,7 @@ function dueDateAtIssue(row: Pick<InvoiceRow, "due_date" | "net_days">, settings
 }
 
 /** Creates a draft (and issues it in the same batch when `issue` is true). Returns its id and the log it moved. */
-export async function createInvoice(db: D1Database, merchantId: string, input: InvoiceCreateInput, now: Date): Promise<LogMoved & { invoiceId: string }> {
+export async function createInvoice(db: D1Database, merchantId: string, input: InvoiceCreateInput, now: Date, origin: string): Promise<LogMoved & { invoiceId: string }> {
   await requireCustomer(db, merchantId, input.customer);
   const { settings } = await getSettings(db, merchantId);
   checkMethods(input.payment_methods, settings);
@@ -111,7 +112,7 @@ export async function createInvoice(db: D1Database, merchantId: string, input: I
     const { dueDate, netDays } = dueDateAtIssue({ due_date: input.due_date ?? null, net_days: input.net_days ?? null }, settings, now);
     statements.push(
       ...issueStatements(db, { merchantId, invoiceId: id, format: settings.numbering.format, now, dueDate, netDays }),
-      appendInvoiceEvent(db, { type: "invoice.issued", invoiceId: id, now, accounting: true, extra: { issued_on: utcDay(now) } }),
+      appendInvoiceEvent(db, { type: "invoice.issued", invoiceId: id, now, accounting: true, extra: { issued_on: utcDay(now), ...documentLinks(origin, "invoice", id) } }),
       ...scheduleInvoiceStatements(db, merchantId, id, dueDate, offsetsOf(settings.reminders, null), now),
     );
   }
@@ -163,8 +164,8 @@ export async function updateDraft(db: D1Database, merchantId: string, invoiceId:
   return { merchantId };
 }
 
-/** Issues a draft: number assigned, due date fixed, immutable from then on. */
-export async function issueInvoice(db: D1Database, merchantId: string, invoiceId: string, now: Date): Promise<LogMoved> {
+/** Issues a draft: number assigned, due date fixed, immutable from then on; the event links its PDF and XML under `origin`. */
+export async function issueInvoice(db: D1Database, merchantId: string, invoiceId: string, now: Date, origin: string): Promise<LogMoved> {
   await withRetries(async () => {
     const row = await requireInvoice(db, merchantId, invoiceId);
     if (row.status !== "draft") throw new ApiError("invoice_not_draft", `Invoice ${row.number} is already issued.`);
@@ -173,7 +174,7 @@ export async function issueInvoice(db: D1Database, merchantId: string, invoiceId
     await runBatch(db, [
       versionGuard(db, "invoices", row),
       ...issueStatements(db, { merchantId, invoiceId, format: settings.numbering.format, now, dueDate, netDays }),
-      appendInvoiceEvent(db, { type: "invoice.issued", invoiceId, now, accounting: true, extra: { issued_on: utcDay(now) } }),
+      appendInvoiceEvent(db, { type: "invoice.issued", invoiceId, now, accounting: true, extra: { issued_on: utcDay(now), ...documentLinks(origin, "invoice", invoiceId) } }),
       ...scheduleInvoiceStatements(db, merchantId, invoiceId, dueDate, offsetsOf(settings.reminders, null), now),
     ]);
   });

@@ -4,7 +4,7 @@ import type { EventRow } from "../events/log";
 export type StreamAudience = { kind: "merchant" } | { kind: "customer"; customerId: string; invoiceId?: string | null };
 
 /** Events a client never sees: drafts exist only for the merchant, and merchant bookkeeping. */
-const HIDDEN_FROM_CLIENTS = new Set(["invoice.created", "invoice.updated", "customer.created", "settings.updated"]);
+const HIDDEN_FROM_CLIENTS = new Set(["invoice.created", "invoice.updated", "customer.created", "customer.updated", "settings.updated"]);
 
 /** Whether an event may go to a stream's audience. */
 export function visibleTo(audience: StreamAudience, row: Pick<EventRow, "customer_id" | "type" | "invoice_id">): boolean {

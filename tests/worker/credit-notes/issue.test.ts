@@ -17,9 +17,10 @@ describe("a credit note on an unpaid invoice", () => {
     // 10 000 over 24 000 (20 %) and 5 275 (5.5 %): 8 198.12… and 1 801.87…; the unit left goes to the larger remainder.
     expect(note.body).toMatchObject({
       object: "credit_note", number: `AV${year}-000001`, invoice: invoice.id, invoice_number: invoice.number, customer: w.customer, currency: "eur",
-      subtotal: 8_540, tax: 1_460, total: 10_000, applied_to_invoice: 10_000, to_credit: 0, refunded: 0, reason: "Geste commercial", pdf: null,
+      subtotal: 8_540, tax: 1_460, total: 10_000, applied_to_invoice: 10_000, to_credit: 0, refunded: 0, reason: "Geste commercial",
       tax_breakdown: [{ tax_rate: 550, subtotal: 1_708, tax: 94 }, { tax_rate: 2000, subtotal: 6_832, tax: 1_366 }],
     });
+    expect(note.body.pdf).toBe(`http://127.0.0.1:8787/v1/credit_notes/${note.body.id}/pdf`);
     expect(note.body.lines.map((line: any) => line.amount_total)).toEqual([1_802, 8_198]);
     expect(await invoiceOf(w, invoice.id)).toMatchObject({
       status: "open", amount_paid: 0, amount_credited: 10_000, amount_due: TWO_RATE_TOTAL - 10_000,

@@ -40,3 +40,17 @@ export async function einvoiceMerchant(settings: Record<string, unknown> = {}): 
 
 export const b2bCustomer = (key: string, overrides: Record<string, unknown> = {}) => createCustomer(key, { ...B2B_CUSTOMER, ...overrides });
 export const b2cCustomer = (key: string, overrides: Record<string, unknown> = {}) => createCustomer(key, { ...B2C_CUSTOMER, ...overrides });
+
+/** Every text of an element, in document order: `values(xml, "ram:SubjectCode")`. */
+export function values(xml: string, element: string): string[] {
+  return [...xml.matchAll(new RegExp(`<${element}(?: [^>]*)?>([^<]*)</${element}>`, "g"))].map((match) => match[1]!);
+}
+
+/** The one text of an element inside the first `parent` element. */
+export function valueIn(xml: string, parent: string, element: string): string | undefined {
+  const block = new RegExp(`<${parent}(?: [^>]*)?>([\\s\\S]*?)</${parent}>`).exec(xml)?.[1] ?? "";
+  return values(block, element)[0];
+}
+
+export const today = () => new Date().toISOString().slice(0, 10);
+export const day102 = (day: string) => day.replaceAll("-", "");

@@ -81,6 +81,8 @@ describe("GET /v1/invoices/:id/pdf", () => {
     expect(text).toContain("Déjà réglé\n1 046,38 €");
     expect(text).toContain("Reste à payer\n0,00 €");
     expect(text).not.toContain("Paiement par virement");
+    // Settled on its issue day: an "already paid" frame, said on the page too.
+    expect(text).toMatch(/Facture acquittée le \d{2}\/\d{2}\/\d{4}/);
   });
 
   it("answers 401 without a key, 404 for another merchant's invoice, refuses a client session, 409 for a draft, and serves the read-only key", async () => {
@@ -156,6 +158,22 @@ describe("the pay page's PDFs", () => {
     expect((await pdfBytes(null, `/pay/${"0".repeat(32)}/pdf`)).status).toBe(404);
     expect((await pdfBytes(null, `/pay/${otherToken}/credit_notes/${note.id}/pdf`)).status).toBe(404);
     expect((await pdfBytes(null, `/pay/${otherToken}/pdf`)).status).toBe(200);
+  });
+
+  it("prints a French customer's invoice in French with its download link, and the OpenAPI document lists both PDF routes", async () => {
+    const merchant = await einvoiceMerchant();
+    const customer = await b2bCustomer(merchant.key);
+    const invoice = await createInvoice(merchant.key, customer.id, { lines: TWO_RATES });
+    const token = new URL((await api(merchant.key, "GET", `/v1/invoices/${invoice.id}`)).body.hosted_url).pathname.split("/")[2]!;
+    const printed = (await api(null, "GET", `/pay/${token}/print`)).text.replace(/[\u00a0\u202f]/g, " ");
+    expect(printed).toContain('<html lang="fr">');
+    expect(printed).toContain(`<a href="/pay/${token}/pdf" download>Télécharger la facture (PDF)</a>`);
+    for (const expected of ["Reste à payer", "1 046,38 €", "SIREN 123456789", "RCS Paris", "FR76 3000 6000 0112 3456 7890 189", "<svg"]) expect(printed).toContain(expected);
+    const doc = (await api(null, "GET", "/openapi.json")).body;
+    for (const path of ["/v1/invoices/{id}/pdf", "/v1/credit_notes/{id}/pdf"]) {
+      expect(Object.keys(doc.paths[path].get.responses["200"].content)).toEqual(["application/pdf"]);
+      expect(Object.keys(doc.paths[path].get.responses)).toEqual(expect.arrayContaining(["401", "404", "409"]));
+    }
   });
 
   it("keeps the printable page of an invoice whose details are too incomplete for an e-invoice, without a PDF link", async () => {

@@ -11,7 +11,7 @@ export const JPY_RATE = "0.0062";
 export async function issuedInvoice(key: string, merchantId: string, body: Record<string, unknown>, issuedAt: Date) {
   const draft = await api(key, "POST", "/v1/invoices", { currency: "eur", ...body });
   if (draft.status !== 201) throw new Error(`draft: ${draft.text}`);
-  await issueInvoice(env.DB, merchantId, draft.body.id, issuedAt);
+  await issueInvoice(env.DB, merchantId, draft.body.id, issuedAt, "http://127.0.0.1:8787");
   return (await api(key, "GET", `/v1/invoices/${draft.body.id}`)).body as { id: string; number: string; total: number; amount_due: number; customer: string };
 }
 
