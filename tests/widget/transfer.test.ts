@@ -260,6 +260,8 @@ describe("copying", () => {
     await vi.waitFor(() => expect(shadow(element).activeElement?.tagName).toBe("H2"));
 
     await userEvent.tab();
+    expect(shadow(element).activeElement?.getAttribute("aria-label")).toBe("Copy Beneficiary");
+    await userEvent.tab();
     expect(shadow(element).activeElement?.getAttribute("aria-label")).toBe("Copy IBAN");
     await userEvent.tab();
     await userEvent.tab();

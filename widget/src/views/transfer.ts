@@ -29,7 +29,7 @@ export function transferView(ui: Ui, flow: TransferModel): TemplateResult {
     <h2 tabindex="-1" data-autofocus>${t.methods["bank_transfer"]}</h2>
     <p>${t.transferNote}</p>
     <dl class="tr">
-      <dt>${t.beneficiary}</dt><dd>${account.account_name}</dd>
+      ${row(t.beneficiary, account.account_name)}
       ${row("IBAN", account.iban.replace(/(.{4})(?=.)/g, "$1 "), account.iban)}
       ${account.bic ? row("BIC", account.bic) : nothing}
     </dl>
