@@ -204,6 +204,20 @@ describe("when the transfer arrives", () => {
     await waitForView(element, "list");
     await vi.waitFor(() => expect(text(liveRegion(element))).toBe("Invoice F2026-000043 is paid."));
   });
+
+  it("should offer only the way back when the instructions are withdrawn while shown", async () => {
+    const invoice = withTransfer();
+    api.invoices = [invoice];
+    const element = await transferOf([invoice]);
+    const stream = await api.stream();
+
+    api.invoices = [{ ...invoice, bank_transfer: null }];
+    stream.push(`id: evt_1\nevent: invoice.updated\ndata: {}\n\n`);
+
+    await vi.waitFor(() => expect(part(element, "transfer")).toBeNull());
+    button(element, "Back").click();
+    await waitForView(element, "list");
+  });
 });
 
 describe("copying", () => {

@@ -134,7 +134,7 @@ export class PayFlowController implements ReactiveController, PayFlowModel {
 
   /** The invoices whose transfer instructions are shown (one transfer each): the selection, so one paid meanwhile leaves it. */
   get transfers(): Invoice[] {
-    return this.#list.selection;
+    return this.#list.selection.filter((invoice) => invoice.bank_transfer);
   }
 
   /** Copies `text` to the clipboard and says so; when the browser refuses, selects `shown` for Ctrl+C and says that. */
