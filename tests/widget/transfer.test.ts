@@ -185,6 +185,41 @@ describe("the bank transfer method", () => {
   });
 });
 
+describe("when the transfer arrives", () => {
+  it("should drop a paid invoice from the instructions, then go back to the list and announce it once all are paid", async () => {
+    const first = withTransfer({ number: "F2026-000042" });
+    const second = withTransfer({ number: "F2026-000043" }, "RF15F2026000043");
+    api.invoices = [first, second];
+    const element = await transferOf([first, second]);
+    const stream = await api.stream();
+
+    api.markPaid(first.id);
+    stream.push(`id: evt_1\nevent: invoice.paid\ndata: {}\n\n`);
+    await vi.waitFor(() => expect(shadow(element).querySelectorAll('[part="transfer-invoice"]')).toHaveLength(1));
+    expect(text(shadow(element).querySelector('[part="transfer-invoice"] h3'))).toBe("Invoice F2026-000043");
+    await vi.waitFor(() => expect(text(liveRegion(element))).toBe("Invoice F2026-000042 is paid."));
+
+    api.markPaid(second.id);
+    stream.push(`id: evt_2\nevent: invoice.paid\ndata: {}\n\n`);
+    await waitForView(element, "list");
+    await vi.waitFor(() => expect(text(liveRegion(element))).toBe("Invoice F2026-000043 is paid."));
+  });
+
+  it("should offer only the way back when the instructions are withdrawn while shown", async () => {
+    const invoice = withTransfer();
+    api.invoices = [invoice];
+    const element = await transferOf([invoice]);
+    const stream = await api.stream();
+
+    api.invoices = [{ ...invoice, bank_transfer: null }];
+    stream.push(`id: evt_1\nevent: invoice.updated\ndata: {}\n\n`);
+
+    await vi.waitFor(() => expect(part(element, "transfer")).toBeNull());
+    button(element, "Back").click();
+    await waitForView(element, "list");
+  });
+});
+
 describe("copying", () => {
   it("should copy the exact value (IBAN without spaces, reference, amount without currency) and announce it", async () => {
     const writes: string[] = [];
@@ -238,6 +273,8 @@ describe("copying", () => {
     const element = await transferOf([invoice]);
     await vi.waitFor(() => expect(shadow(element).activeElement?.tagName).toBe("H2"));
 
+    await userEvent.tab();
+    expect(shadow(element).activeElement?.getAttribute("aria-label")).toBe("Copy Beneficiary");
     await userEvent.tab();
     expect(shadow(element).activeElement?.getAttribute("aria-label")).toBe("Copy IBAN");
     await userEvent.tab();

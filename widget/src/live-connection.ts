@@ -23,8 +23,8 @@ export interface RefreshHost extends Pick<Ui, "locale"> {
 
 /**
  * Reloads the invoices (once a session is loaded), keeps only what is still payable in the
- * selection, announces the invoices that turned paid meanwhile, and closes the method picker
- * (`closeFlow`) when nothing chosen is left to pay. A failed reload leaves the list as it was.
+ * selection, announces the invoices that turned paid meanwhile, and closes the method picker or
+ * the transfer instructions (`closeFlow`) when nothing chosen is left to pay. A failed reload leaves the list as it was.
  */
 export async function refreshList(host: RefreshHost, list: SelectionController, session: Session | undefined, closeFlow: () => void): Promise<void> {
   if (!session) return;
@@ -37,8 +37,9 @@ export async function refreshList(host: RefreshHost, list: SelectionController, 
   list.select(new Set([...list.selected].filter((id) => payable(list.invoices.find((invoice) => invoice.id === id)))));
   const nowPaid = list.invoices.filter((invoice) => invoice.status === "paid" && before.get(invoice.id) !== "paid" && before.has(invoice.id));
   if (nowPaid.length > 0) host.announce(nowPaid.map((invoice) => NOW_PAID[host.locale](invoice.number ?? "")).join(" "));
-  // Everything chosen was paid elsewhere while the method picker was open: there is nothing left to pay.
-  if (host.view.kind === "method" && list.selected.size === 0) closeFlow();
+  // Everything chosen was paid elsewhere (or the transfer arrived) while the method picker or the
+  // transfer instructions were open: there is nothing left to pay.
+  if ((host.view.kind === "method" || host.view.kind === "transfer") && list.selected.size === 0) closeFlow();
 }
 
 export function listenLive(api: ClientApi, signal: AbortSignal, changed: () => void): void {

@@ -127,6 +127,21 @@ describe("GET /v1/client/invoices/:id/transfer_qr.svg", () => {
     );
   });
 
+  it("should let an allowed merchant page read the QR code, and refuse another origin (403 origin_not_allowed)", async () => {
+    const { merchant, customer, token } = await merchantWithAccount(ACCOUNT, { allowed_origins: ["https://shop.example"] });
+    const invoice = await createInvoice(merchant.key, customer);
+    const path = `/v1/client/invoices/${invoice.id}/transfer_qr.svg`;
+
+    const allowed = await api(token, "GET", path, undefined, { origin: "https://shop.example" });
+    const refused = await api(token, "GET", path, undefined, { origin: "https://evil.example" });
+
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://shop.example");
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe("origin_not_allowed");
+    expect(refused.text).not.toContain("<svg");
+  });
+
   it("should be documented in the OpenAPI document, and bank_transfer on ClientInvoice", async () => {
     const document = (await api(null, "GET", "/openapi.json")).body;
     expect(document.paths["/v1/client/invoices/{id}/transfer_qr.svg"].get.responses["200"].content).toHaveProperty(["image/svg+xml"]);

@@ -39,6 +39,7 @@ describe("CORS preflight on every route the widget calls", () => {
     ["/v1/client/config", "GET", "authorization"],
     ["/v1/client/invoices?limit=100", "GET", "authorization"],
     ["/v1/client/invoices/inv_00000000000000000000000000", "GET", "authorization"],
+    ["/v1/client/invoices/inv_00000000000000000000000000/transfer_qr.svg", "GET", "authorization"],
     ["/v1/client/payments", "POST", "authorization, content-type, idempotency-key"],
     ["/v1/client/payments/pay_00000000000000000000000000", "GET", "authorization"],
     ["/v1/client/payments/pay_00000000000000000000000000/capture", "POST", "authorization, content-type, idempotency-key"],

@@ -36,8 +36,6 @@ export class PayFlowController implements ReactiveController, PayFlowModel {
   method: string | undefined;
   /** A payment is being created: Continue is disabled so a double click makes one payment. */
   starting: boolean | undefined;
-  /** The invoices whose transfer instructions are shown (one transfer each). */
-  declare transfers: Invoice[];
   /** QR codes fetched so far, as data: URLs, by address and amount (a partial payment changes the code). */
   qr: Record<string, string> = {};
   #host: PayFlowHost;
@@ -125,7 +123,6 @@ export class PayFlowController implements ReactiveController, PayFlowModel {
 
   /** Shows the selection's transfer instructions (nothing is created on our server) and fetches their QR codes. */
   #transfer(api: Session["api"]): void {
-    this.transfers = this.#list.selection;
     for (const { bank_transfer: transfer } of this.transfers) {
       const key = `${transfer?.qr_url}#${transfer?.amount}`;
       if (transfer?.qr_url && !this.qr[key]) {
@@ -133,6 +130,11 @@ export class PayFlowController implements ReactiveController, PayFlowModel {
       }
     }
     this.#show({ kind: "transfer" });
+  }
+
+  /** The invoices whose transfer instructions are shown (one transfer each): the selection, so one paid meanwhile leaves it. */
+  get transfers(): Invoice[] {
+    return this.#list.selection.filter((invoice) => invoice.bank_transfer);
   }
 
   /** Copies `text` to the clipboard and says so; when the browser refuses, selects `shown` for Ctrl+C and says that. */

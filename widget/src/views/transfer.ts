@@ -21,7 +21,9 @@ export interface TransferModel {
 
 export function transferView(ui: Ui, flow: TransferModel): TemplateResult {
   const t = flowStrings(ui);
-  const account = flow.transfers[0]!.bank_transfer!;
+  const account = flow.transfers[0]?.bank_transfer;
+  // Instructions withdrawn meanwhile (the merchant removed its bank account): nothing to show but the way back.
+  if (!account) return html`<button @click=${flow.close}>${t.back}</button>`;
   /** A term, its value as shown, and a button copying `value` (the value as a bank wants it). */
   const row = (label: string, shown: string, value = shown, name = label) =>
     html`<dt>${label}</dt><dd><code>${shown}</code> <button part="copy-button" aria-label=${`${t.copy} ${name}`} @click=${(event: Event) => flow.copy(value, name, (event.target as Element).previousElementSibling!)}>${t.copy}</button></dd>`;
@@ -29,7 +31,7 @@ export function transferView(ui: Ui, flow: TransferModel): TemplateResult {
     <h2 tabindex="-1" data-autofocus>${t.methods["bank_transfer"]}</h2>
     <p>${t.transferNote}</p>
     <dl class="tr">
-      <dt>${t.beneficiary}</dt><dd>${account.account_name}</dd>
+      ${row(t.beneficiary, account.account_name)}
       ${row("IBAN", account.iban.replace(/(.{4})(?=.)/g, "$1 "), account.iban)}
       ${account.bic ? row("BIC", account.bic) : nothing}
     </dl>
