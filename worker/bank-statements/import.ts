@@ -4,8 +4,9 @@
  * its allocations, the invoices' new amounts and the same events an offline payment appends
  * (`invoice.paid` / `invoice.partially_paid` per invoice, `payment.succeeded`). Lines are written
  * in windows of at most WINDOW lines, each one D1 batch (a transaction) in which an invoice changes
- * at most once, guarded by the invoice versions read; after each window commits, `onCommitted`
- * publishes it, so streams, webhooks and reminders react while the rest is still importing. A
+ * at most once, guarded by the invoice versions read; once windows commit, `onCommitted` publishes
+ * them (the first at once, then about every second), so streams, webhooks and reminders react
+ * while the rest is still importing. A
  * window refused by a concurrent change (another payment, another import of the same file) is
  * re-read and redone; its duplicates then show as such.
  */
@@ -22,6 +23,12 @@ import type { ParsedLine, ParsedStatement } from "./statement";
 
 const WINDOW = 250;
 const TRIES = 4;
+/**
+ * Windows commit faster than the hub and the chain sealer need telling: publish the first window
+ * at once, then at most every PUBLISH_EVERY_MS (each publish starts a sealer, and sealers running
+ * side by side redo each other's work), and after the last.
+ */
+const PUBLISH_EVERY_MS = 1000;
 
 type NewLine = Omit<LineRow, "merchant_id" | "version">;
 
@@ -153,6 +160,8 @@ export async function importStatement(
   }).run();
   const context = await loadContext(db, merchantId, parsed.lines);
   let start = 0;
+  let publishedAt = 0;
+  let unpublished = false;
   while (start < parsed.lines.length) {
     for (let round = 1; ; round += 1) {
       const window = buildWindow(statementId, parsed.lines, start, context, now);
@@ -160,7 +169,11 @@ export async function importStatement(
         await runBatch(db, [...planStatements(db, merchantId, window.plan, now), insertLines(db, merchantId, window.rows)]);
         for (const [id, invoice] of window.state) Object.assign(context.invoices.get(id) ?? {}, { ...invoice, version: invoice.version + 1 });
         for (const row of window.rows) if (row.entry_key !== null) context.known.add(row.entry_key);
-        if (window.plan.payments.length > 0) onCommitted({ merchantId });
+        unpublished ||= window.plan.payments.length > 0;
+        if (unpublished && Date.now() - publishedAt >= PUBLISH_EVERY_MS) {
+          onCommitted({ merchantId });
+          (publishedAt = Date.now()), (unpublished = false);
+        }
         start = window.end;
         break;
       } catch (error) {
@@ -175,5 +188,6 @@ export async function importStatement(
     }
   }
   await markImported(db, statementId, now).run();
+  if (unpublished) onCommitted({ merchantId });
   return statementId;
 }

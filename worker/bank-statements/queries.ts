@@ -48,6 +48,8 @@ export interface LineRow {
 
 /** Chunks for `IN (SELECT value FROM json_each(?))` lookups: well under D1's 2 MB per value. */
 export const LOOKUP_CHUNK = 500;
+/** Amounts are small integers: a whole statement's fit in one lookup. */
+const AMOUNT_CHUNK = 10_000;
 
 const INVOICE_STATE_SQL = `SELECT i.id, i.customer_id, c.name AS customer_name, i.number, i.rf_body, i.currency, i.total, i.amount_paid, i.amount_credited,
   i.status, i.version, i.paid_at, i.issued_at FROM invoices i JOIN customers c ON c.id = i.customer_id`;
@@ -91,18 +93,26 @@ export async function invoicesByBodies(db: D1Database, merchantId: string, bodie
   return rows;
 }
 
-/** The merchant's payable invoices whose amount due is one of these (per currency), at most `limit`. */
+/**
+ * The merchant's payable invoices whose amount due is one of these (per currency), at most `limit`.
+ * The amounts are a plain list (`IN (SELECT value FROM json_each(?))`, read once), never a join on
+ * JSON objects: that form re-parses the whole array for every invoice.
+ */
 export async function openInvoicesByAmounts(db: D1Database, merchantId: string, amounts: readonly { currency: string; amount: number }[], limit = 20_000): Promise<InvoiceState[]> {
+  const byCurrency = new Map<string, number[]>();
+  for (const { currency, amount } of amounts) byCurrency.set(currency, [...(byCurrency.get(currency) ?? []), amount]);
   const rows: InvoiceState[] = [];
-  for (let start = 0; start < amounts.length && rows.length < limit; start += LOOKUP_CHUNK) {
-    const { results } = await db
-      .prepare(
-        `${INVOICE_STATE_SQL} JOIN json_each(?) a ON json_extract(a.value, '$[0]') = i.currency AND json_extract(a.value, '$[1]') = ${amountDueSql("i.")}
-         WHERE i.merchant_id = ? AND ${payableSql("i.status")} AND ${amountDueSql("i.")} > 0 LIMIT ?`,
-      )
-      .bind(JSON.stringify(amounts.slice(start, start + LOOKUP_CHUNK).map((entry) => [entry.currency, entry.amount])), merchantId, limit - rows.length)
-      .all<InvoiceState>();
-    rows.push(...results);
+  for (const [currency, list] of byCurrency) {
+    for (let start = 0; start < list.length && rows.length < limit; start += AMOUNT_CHUNK) {
+      const { results } = await db
+        .prepare(
+          `${INVOICE_STATE_SQL} WHERE i.merchant_id = ? AND i.currency = ? AND ${payableSql("i.status")} AND ${amountDueSql("i.")} > 0
+             AND ${amountDueSql("i.")} IN (SELECT value FROM json_each(?)) LIMIT ?`,
+        )
+        .bind(merchantId, currency, JSON.stringify(list.slice(start, start + AMOUNT_CHUNK)), limit - rows.length)
+        .all<InvoiceState>();
+      rows.push(...results);
+    }
   }
   return rows;
 }
