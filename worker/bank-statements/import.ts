@@ -3,8 +3,9 @@
  * reference), matched (./match.ts) and, when matched, recorded as a `bank_transfer` payment with
  * its allocations, the invoices' new amounts and the same events an offline payment appends
  * (`invoice.paid` / `invoice.partially_paid` per invoice, `payment.succeeded`). Lines are written
- * in windows of at most WINDOW lines, each one D1 batch (a transaction) in which an invoice changes
- * at most once, guarded by the invoice versions read; once windows commit, `onCommitted` publishes
+ * in windows of at most WINDOW lines, each one D1 batch (a transaction) guarded by the invoice
+ * versions read, in which an invoice paid by several lines is updated once (its version bumped once
+ * per payment) and each event carries the amounts after its own payment; once windows commit, `onCommitted` publishes
  * them (the first at once, then about every second), so streams, webhooks and reminders react
  * while the rest is still importing. A
  * window refused by a concurrent change (another payment, another import of the same file) is
@@ -46,13 +47,17 @@ export function addPayment(plan: WritePlan, state: Map<string, InvoiceState>, ma
     const paid = current.amount_paid + amount;
     const status = statusForAmounts(current.status, { total: current.total, amount_paid: paid, amount_credited: current.amount_credited });
     const paidAt = status === "paid" ? (current.paid_at ?? now.toISOString()) : null;
-    state.set(invoice.id, { ...current, amount_paid: paid, status, paid_at: paidAt });
-    const row = { id: invoice.id, version: invoice.version, paid, status, paid_at: paidAt };
+    // Every change bumps the version, as one UPDATE per payment would: the plan writes them at once.
+    const after = { ...current, amount_paid: paid, status, paid_at: paidAt, version: current.version + 1 };
+    state.set(invoice.id, after);
     const index = plan.invoices.findIndex((entry) => entry.id === invoice.id);
-    if (index >= 0) plan.invoices[index] = { ...row, version: plan.invoices[index]!.version };
-    else plan.invoices.push(row);
+    if (index >= 0) Object.assign(plan.invoices[index]!, { paid, status, paid_at: paidAt, touches: plan.invoices[index]!.touches + 1 });
+    else plan.invoices.push({ id: invoice.id, version: current.version, paid, status, paid_at: paidAt, touches: 1 });
     plan.allocations.push({ payment: paymentId, invoice: invoice.id, position, amount });
-    plan.invoiceEvents.push({ suffix: randomBase32(16), type: status === "paid" ? "invoice.paid" : "invoice.partially_paid", invoice: invoice.id, payment: paymentId, amount });
+    plan.invoiceEvents.push({
+      suffix: randomBase32(16), type: status === "paid" ? "invoice.paid" : "invoice.partially_paid", invoice: invoice.id, payment: paymentId, amount,
+      paid, status, due: after.total - paid - after.amount_credited, version: after.version,
+    });
   });
   const allocations = match.allocations.map(({ invoice, amount }) => ({ invoice: invoice.id, amount }));
   const allocated = allocations.reduce((sum, allocation) => sum + allocation.amount, 0);
@@ -120,8 +125,6 @@ function buildWindow(statementId: string, lines: readonly ParsedLine[], start: n
     const key = entryKey(line);
     const duplicate = isCandidate(line) && (context.known.has(key) || seenKeys.has(key));
     const match = isCandidate(line) && !duplicate ? matchLine(line, context.view(state)) : null;
-    // An invoice changes once per window (so each event's snapshot is its own): a second touch starts the next window.
-    if (match !== null && end > start && match.allocations.some(({ invoice }) => plan.invoices.some((entry) => entry.id === invoice.id))) break;
     const row: NewLine = {
       statement_id: statementId, position: end + 1, status: !isCandidate(line) ? "ignored" : duplicate ? "duplicate" : match ? "matched" : "unmatched",
       direction: line.direction, amount: line.amount, currency: line.currency, account: line.account, booking_date: line.bookingDate, value_date: line.valueDate,
@@ -167,7 +170,7 @@ export async function importStatement(
       const window = buildWindow(statementId, parsed.lines, start, context, now);
       try {
         await runBatch(db, [...planStatements(db, merchantId, window.plan, now), insertLines(db, merchantId, window.rows)]);
-        for (const [id, invoice] of window.state) Object.assign(context.invoices.get(id) ?? {}, { ...invoice, version: invoice.version + 1 });
+        for (const [id, invoice] of window.state) Object.assign(context.invoices.get(id) ?? {}, invoice);
         for (const row of window.rows) if (row.entry_key !== null) context.known.add(row.entry_key);
         unpublished ||= window.plan.payments.length > 0;
         if (unpublished && Date.now() - publishedAt >= PUBLISH_EVERY_MS) {
