@@ -8,6 +8,7 @@ import { rfReferenceOfInvoice } from "../../../shared/rf-reference";
 import { camtFile, ofxSgmlFile, ofxXmlFile } from "../../support/statement-files";
 import { api, createMerchant } from "../helpers";
 import { mustOpenStream, settleHub } from "../realtime/support";
+import { hookUrl, receivedAtLeast } from "../webhooks/support";
 import { customerNamed, invoice, invoiceOf, upload } from "./support";
 
 describe("POST /v1/bank_statements formats and duplicates", () => {
@@ -130,5 +131,17 @@ describe("POST /v1/bank_statements formats and duplicates", () => {
     } finally {
       await stream.close();
     }
+  });
+
+  it("should send invoice.paid webhooks for the invoices an import pays", async () => {
+    const merchant = await createMerchant();
+    const customer = await customerNamed(merchant.key, "Hooked");
+    const billed = await invoiceOf(merchant.key, customer, 7700);
+    const hook = hookUrl("statement");
+    expect((await api(merchant.key, "POST", "/v1/webhook_endpoints", { url: hook.url, events: ["invoice.paid"] })).status).toBe(201);
+    const response = await upload(merchant.key, camtFile([{ amount: "77.00", ref: "W-1", structuredRef: rfReferenceOfInvoice(billed.number!)! }]));
+    expect(response.body.counts.matched).toBe(1);
+    const [delivery] = await receivedAtLeast(hook.name, 1);
+    expect(JSON.parse(delivery!.body)).toMatchObject({ type: "invoice.paid", invoice: billed.id, data: { amount_paid: 7700, amount_due: 0 } });
   });
 });
