@@ -87,7 +87,7 @@ export function textBodies(text: string | null): string[] {
 }
 
 const NAME_NOISE = new Set(["SAS", "SASU", "SARL", "EURL", "SA", "SCI", "SNC", "SCOP", "SELARL", "LTD", "LIMITED", "GMBH", "INC", "LLC", "BV", "NV", "AG", "SPA", "SRL", "PLC",
-  "M", "MR", "MME", "MLLE", "MRS", "MS", "DR", "STE", "SOCIETE", "ETS", "ET", "AND", "LE", "LA", "LES", "DE", "DU", "DES", "D", "L", "THE", "VIR", "VIREMENT", "SEPA", "DE:"]);
+  "M", "MR", "MME", "MLLE", "MRS", "MS", "DR", "STE", "SOCIETE", "ETS", "ET", "AND", "LE", "LA", "LES", "DE", "DU", "DES", "D", "L", "THE", "VIR", "VIREMENT", "SEPA"]);
 
 /** A name as a set of significant words: accents, case, punctuation and legal forms dropped. */
 export function nameWords(name: string | null): Set<string> {

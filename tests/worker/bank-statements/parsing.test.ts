@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { rfReferenceOfInvoice } from "../../../shared/rf-reference";
 import { namesMatch, textBodies } from "../../../worker/bank-statements/match";
-import { parseStatement } from "../../../worker/bank-statements/parse";
+import { decodeStatement, parseStatement } from "../../../worker/bank-statements/parse";
 import { toMinorUnits } from "../../../worker/bank-statements/statement";
 import { camtFile, ofxSgmlFile } from "../../support/statement-files";
 
@@ -56,5 +56,15 @@ describe("statement parsing", () => {
     expect(parseStatement(file).lines.map((line) => line.entryRef)).toEqual(first);
     expect(new Set(first).size).toBe(3);
     expect(first[2]).toBe("F-3");
+  });
+
+  it("should decode a camt file in the encoding it declares, and refuse bytes that are not its UTF-8", () => {
+    const latin1 = camtFile([{ amount: "1.00", ref: "L", payerName: "Société Générale" }]).replace('encoding="UTF-8"', 'encoding="ISO-8859-1"');
+    const bytes = Uint8Array.from(latin1, (char) => char.charCodeAt(0));
+    expect(parseStatement(decodeStatement(bytes.buffer)).lines[0]!.payerName).toBe("Société Générale");
+    const broken = Uint8Array.from(camtFile([{ amount: "1.00", ref: "L", payerName: "Société" }]), (char) => char.charCodeAt(0));
+    expect(() => decodeStatement(broken.buffer)).toThrow(/not valid UTF-8/);
+    const utf16 = new TextEncoder().encode('<?xml version="1.0" encoding="UTF-16"?><Document/>');
+    expect(() => decodeStatement(utf16.buffer)).toThrow(/encoded in utf-16/);
   });
 });
