@@ -11,8 +11,7 @@
  * 001.08), RltdPties/DbtrAcct/Id/IBAN, RmtInf/Ustrd, RmtInf/Strd/CdtrRefInf/Ref.
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { cleanText, isoDay, knownCurrency, malformed, toMinorUnits, type ParsedLine, type ParsedStatement } from "./statement";
-import { checkLineCount } from "./statement";
+import { checkLineCount, cleanText, isoDay, knownCurrency, malformed, toMinorUnits, type ParsedLine, type ParsedStatement } from "./statement";
 
 type Node = Record<string, unknown>;
 

@@ -3,9 +3,11 @@
  * reference), matched (./match.ts) and, when matched, recorded as a `bank_transfer` payment with
  * its allocations, the invoices' new amounts and the same events an offline payment appends
  * (`invoice.paid` / `invoice.partially_paid` per invoice, `payment.succeeded`). Lines are written
- * in windows of at most WINDOW lines, each one D1 batch (a transaction) in which an invoice changes
- * at most once, guarded by the invoice versions read; after each window commits, `onCommitted`
- * publishes it, so streams, webhooks and reminders react while the rest is still importing. A
+ * in windows of at most WINDOW lines, each one D1 batch (a transaction) guarded by the invoice
+ * versions read, in which an invoice paid by several lines is updated once (its version bumped once
+ * per payment) and each event carries the amounts after its own payment; once windows commit, `onCommitted` publishes
+ * them (the first at once, then about every second), so streams, webhooks and reminders react
+ * while the rest is still importing. A
  * window refused by a concurrent change (another payment, another import of the same file) is
  * re-read and redone; its duplicates then show as such.
  */
@@ -22,6 +24,12 @@ import type { ParsedLine, ParsedStatement } from "./statement";
 
 const WINDOW = 250;
 const TRIES = 4;
+/**
+ * Windows commit faster than the hub and the chain sealer need telling: publish the first window
+ * at once, then at most every PUBLISH_EVERY_MS (each publish starts a sealer, and sealers running
+ * side by side redo each other's work), and after the last.
+ */
+const PUBLISH_EVERY_MS = 1000;
 
 type NewLine = Omit<LineRow, "merchant_id" | "version">;
 
@@ -39,13 +47,17 @@ export function addPayment(plan: WritePlan, state: Map<string, InvoiceState>, ma
     const paid = current.amount_paid + amount;
     const status = statusForAmounts(current.status, { total: current.total, amount_paid: paid, amount_credited: current.amount_credited });
     const paidAt = status === "paid" ? (current.paid_at ?? now.toISOString()) : null;
-    state.set(invoice.id, { ...current, amount_paid: paid, status, paid_at: paidAt });
-    const row = { id: invoice.id, version: invoice.version, paid, status, paid_at: paidAt };
+    // Every change bumps the version, as one UPDATE per payment would: the plan writes them at once.
+    const after = { ...current, amount_paid: paid, status, paid_at: paidAt, version: current.version + 1 };
+    state.set(invoice.id, after);
     const index = plan.invoices.findIndex((entry) => entry.id === invoice.id);
-    if (index >= 0) plan.invoices[index] = { ...row, version: plan.invoices[index]!.version };
-    else plan.invoices.push(row);
+    if (index >= 0) Object.assign(plan.invoices[index]!, { paid, status, paid_at: paidAt, touches: plan.invoices[index]!.touches + 1 });
+    else plan.invoices.push({ id: invoice.id, version: current.version, paid, status, paid_at: paidAt, touches: 1 });
     plan.allocations.push({ payment: paymentId, invoice: invoice.id, position, amount });
-    plan.invoiceEvents.push({ suffix: randomBase32(16), type: status === "paid" ? "invoice.paid" : "invoice.partially_paid", invoice: invoice.id, payment: paymentId, amount });
+    plan.invoiceEvents.push({
+      suffix: randomBase32(16), type: status === "paid" ? "invoice.paid" : "invoice.partially_paid", invoice: invoice.id, payment: paymentId, amount,
+      paid, status, due: after.total - paid - after.amount_credited, version: after.version,
+    });
   });
   const allocations = match.allocations.map(({ invoice, amount }) => ({ invoice: invoice.id, amount }));
   const allocated = allocations.reduce((sum, allocation) => sum + allocation.amount, 0);
@@ -113,8 +125,6 @@ function buildWindow(statementId: string, lines: readonly ParsedLine[], start: n
     const key = entryKey(line);
     const duplicate = isCandidate(line) && (context.known.has(key) || seenKeys.has(key));
     const match = isCandidate(line) && !duplicate ? matchLine(line, context.view(state)) : null;
-    // An invoice changes once per window (so each event's snapshot is its own): a second touch starts the next window.
-    if (match !== null && end > start && match.allocations.some(({ invoice }) => plan.invoices.some((entry) => entry.id === invoice.id))) break;
     const row: NewLine = {
       statement_id: statementId, position: end + 1, status: !isCandidate(line) ? "ignored" : duplicate ? "duplicate" : match ? "matched" : "unmatched",
       direction: line.direction, amount: line.amount, currency: line.currency, account: line.account, booking_date: line.bookingDate, value_date: line.valueDate,
@@ -153,14 +163,20 @@ export async function importStatement(
   }).run();
   const context = await loadContext(db, merchantId, parsed.lines);
   let start = 0;
+  let publishedAt = 0;
+  let unpublished = false;
   while (start < parsed.lines.length) {
     for (let round = 1; ; round += 1) {
       const window = buildWindow(statementId, parsed.lines, start, context, now);
       try {
         await runBatch(db, [...planStatements(db, merchantId, window.plan, now), insertLines(db, merchantId, window.rows)]);
-        for (const [id, invoice] of window.state) Object.assign(context.invoices.get(id) ?? {}, { ...invoice, version: invoice.version + 1 });
+        for (const [id, invoice] of window.state) Object.assign(context.invoices.get(id) ?? {}, invoice);
         for (const row of window.rows) if (row.entry_key !== null) context.known.add(row.entry_key);
-        if (window.plan.payments.length > 0) onCommitted({ merchantId });
+        unpublished ||= window.plan.payments.length > 0;
+        if (unpublished && Date.now() - publishedAt >= PUBLISH_EVERY_MS) {
+          onCommitted({ merchantId });
+          (publishedAt = Date.now()), (unpublished = false);
+        }
         start = window.end;
         break;
       } catch (error) {
@@ -175,5 +191,6 @@ export async function importStatement(
     }
   }
   await markImported(db, statementId, now).run();
+  if (unpublished) onCommitted({ merchantId });
   return statementId;
 }

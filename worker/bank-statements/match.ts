@@ -63,13 +63,22 @@ export function textBodies(text: string | null): string[] {
   if (text === null) return [];
   const upper = text.toUpperCase();
   const bodies = new Set<string>();
+  // An RF reference may be printed in groups of four: try the longest run of groups that checks.
   for (const match of upper.matchAll(/RF\d{2}(?: ?[A-Z0-9]{1,4}){1,6}/g)) {
-    const rf = parseRfReference(match[0]);
-    if (rf !== null) bodies.add(rf);
+    const groups = match[0].split(" ");
+    for (let count = groups.length; count >= 1; count -= 1) {
+      const rf = parseRfReference(groups.slice(0, count).join(""));
+      if (rf !== null) {
+        bodies.add(rf);
+        break;
+      }
+    }
   }
   const tokens = upper.match(/[A-Z0-9](?:[A-Z0-9\-_/.+]*[A-Z0-9])?/g) ?? [];
   tokens.forEach((token, index) => {
-    for (const candidate of [token, index + 1 < tokens.length ? `${token}${tokens[index + 1]}` : ""]) {
+    const next = tokens[index + 1];
+    // A number split by a space ("F2026 000042"): join two neighbours when both hold digits.
+    for (const candidate of [token, next !== undefined && /\d/.test(token) && /\d/.test(next) ? `${token}${next}` : ""]) {
       const body = rfBodyOf(candidate);
       if (body.length >= MIN_TEXT_BODY && body.length <= 35 && /\d/.test(body)) bodies.add(body);
     }
@@ -78,7 +87,7 @@ export function textBodies(text: string | null): string[] {
 }
 
 const NAME_NOISE = new Set(["SAS", "SASU", "SARL", "EURL", "SA", "SCI", "SNC", "SCOP", "SELARL", "LTD", "LIMITED", "GMBH", "INC", "LLC", "BV", "NV", "AG", "SPA", "SRL", "PLC",
-  "M", "MR", "MME", "MLLE", "MRS", "MS", "DR", "STE", "SOCIETE", "ETS", "ET", "AND", "LE", "LA", "LES", "DE", "DU", "DES", "D", "L", "THE", "VIR", "VIREMENT", "SEPA", "DE:"]);
+  "M", "MR", "MME", "MLLE", "MRS", "MS", "DR", "STE", "SOCIETE", "ETS", "ET", "AND", "LE", "LA", "LES", "DE", "DU", "DES", "D", "L", "THE", "VIR", "VIREMENT", "SEPA"]);
 
 /** A name as a set of significant words: accents, case, punctuation and legal forms dropped. */
 export function nameWords(name: string | null): Set<string> {

@@ -48,6 +48,8 @@ export interface LineRow {
 
 /** Chunks for `IN (SELECT value FROM json_each(?))` lookups: well under D1's 2 MB per value. */
 export const LOOKUP_CHUNK = 500;
+/** Amounts are small integers: a whole statement's fit in one lookup. */
+const AMOUNT_CHUNK = 10_000;
 
 const INVOICE_STATE_SQL = `SELECT i.id, i.customer_id, c.name AS customer_name, i.number, i.rf_body, i.currency, i.total, i.amount_paid, i.amount_credited,
   i.status, i.version, i.paid_at, i.issued_at FROM invoices i JOIN customers c ON c.id = i.customer_id`;
@@ -91,18 +93,26 @@ export async function invoicesByBodies(db: D1Database, merchantId: string, bodie
   return rows;
 }
 
-/** The merchant's payable invoices whose amount due is one of these (per currency), at most `limit`. */
+/**
+ * The merchant's payable invoices whose amount due is one of these (per currency), at most `limit`.
+ * The amounts are a plain list (`IN (SELECT value FROM json_each(?))`, read once), never a join on
+ * JSON objects: that form re-parses the whole array for every invoice.
+ */
 export async function openInvoicesByAmounts(db: D1Database, merchantId: string, amounts: readonly { currency: string; amount: number }[], limit = 20_000): Promise<InvoiceState[]> {
+  const byCurrency = new Map<string, number[]>();
+  for (const { currency, amount } of amounts) byCurrency.set(currency, [...(byCurrency.get(currency) ?? []), amount]);
   const rows: InvoiceState[] = [];
-  for (let start = 0; start < amounts.length && rows.length < limit; start += LOOKUP_CHUNK) {
-    const { results } = await db
-      .prepare(
-        `${INVOICE_STATE_SQL} JOIN json_each(?) a ON json_extract(a.value, '$[0]') = i.currency AND json_extract(a.value, '$[1]') = ${amountDueSql("i.")}
-         WHERE i.merchant_id = ? AND ${payableSql("i.status")} AND ${amountDueSql("i.")} > 0 LIMIT ?`,
-      )
-      .bind(JSON.stringify(amounts.slice(start, start + LOOKUP_CHUNK).map((entry) => [entry.currency, entry.amount])), merchantId, limit - rows.length)
-      .all<InvoiceState>();
-    rows.push(...results);
+  for (const [currency, list] of byCurrency) {
+    for (let start = 0; start < list.length && rows.length < limit; start += AMOUNT_CHUNK) {
+      const { results } = await db
+        .prepare(
+          `${INVOICE_STATE_SQL} WHERE i.merchant_id = ? AND i.currency = ? AND ${payableSql("i.status")} AND ${amountDueSql("i.")} > 0
+             AND ${amountDueSql("i.")} IN (SELECT value FROM json_each(?)) LIMIT ?`,
+        )
+        .bind(merchantId, currency, JSON.stringify(list.slice(start, start + AMOUNT_CHUNK)), limit - rows.length)
+        .all<InvoiceState>();
+      rows.push(...results);
+    }
   }
   return rows;
 }
@@ -132,14 +142,23 @@ export async function customersByIbans(db: D1Database, merchantId: string, ibans
 export interface WritePlan {
   payments: { id: string; customer: string; amount: number; currency: string; reference: string | null; received_on: string }[];
   allocations: { payment: string; invoice: string; position: number; amount: number }[];
-  /** Each invoice at most once per plan: its amounts after the plan, and the version read. */
-  invoices: { id: string; version: number; paid: number; status: string; paid_at: string | null }[];
-  invoiceEvents: { suffix: string; type: "invoice.paid" | "invoice.partially_paid"; invoice: string; payment: string; amount: number }[];
+  /** Each invoice once per plan: the version read, its amounts after the plan, how many payments it took. */
+  invoices: { id: string; version: number; paid: number; status: string; paid_at: string | null; touches: number }[];
+  /** Per allocation, in order, with the invoice's moving figures right after it (the row holds only the last). */
+  invoiceEvents: {
+    suffix: string; type: "invoice.paid" | "invoice.partially_paid"; invoice: string; payment: string; amount: number;
+    paid: number; status: string; due: number; version: number;
+  }[];
   paymentEvents: { suffix: string; payment: string; customer: string; data: Record<string, unknown> }[];
   payers: { iban: string; customer: string }[];
 }
 
-/** The statements of a plan, in order: version guard, payments, allocations, invoices, events, learnt payers. */
+/**
+ * The statements of a plan, in order: version guard, payments, allocations, invoices, events,
+ * learnt payers. Invoice events take their shape and fixed figures from the row (the snapshot every
+ * invoice event carries) and the figures a payment moves from the plan, so two payments of one
+ * invoice in one batch each show the state they left.
+ */
 export function planStatements(db: D1Database, merchantId: string, plan: WritePlan, now: Date): D1PreparedStatement[] {
   const at = now.toISOString();
   const field = (name: string) => `json_extract(value, '$.${name}')`;
@@ -163,8 +182,8 @@ export function planStatements(db: D1Database, merchantId: string, plan: WritePl
       .bind(JSON.stringify(plan.allocations)),
     db
       .prepare(
-        `UPDATE invoices SET amount_paid = u.paid, status = u.status, paid_at = u.paid_at, updated_at = ?, version = version + 1
-         FROM (SELECT ${field("id")} AS id, ${field("paid")} AS paid, ${field("status")} AS status, ${field("paid_at")} AS paid_at FROM json_each(?)) AS u
+        `UPDATE invoices SET amount_paid = u.paid, status = u.status, paid_at = u.paid_at, updated_at = ?, version = version + u.touches
+         FROM (SELECT ${field("id")} AS id, ${field("paid")} AS paid, ${field("status")} AS status, ${field("paid_at")} AS paid_at, ${field("touches")} AS touches FROM json_each(?)) AS u
          WHERE invoices.id = u.id`,
       )
       .bind(at, JSON.stringify(plan.invoices)),
@@ -172,7 +191,8 @@ export function planStatements(db: D1Database, merchantId: string, plan: WritePl
       .prepare(
         `INSERT INTO events (id_suffix, merchant_id, type, invoice_id, payment_id, customer_id, data, created_at)
          SELECT json_extract(j.value, '$.suffix'), invoices.merchant_id, json_extract(j.value, '$.type'), invoices.id, json_extract(j.value, '$.payment'), invoices.customer_id,
-           json_patch(${INVOICE_SNAPSHOT_SQL}, json_object('amount_allocated', json_extract(j.value, '$.amount'))), ?
+           json_patch(${INVOICE_SNAPSHOT_SQL}, json_object('status', json_extract(j.value, '$.status'), 'amount_paid', json_extract(j.value, '$.paid'),
+             'amount_due', json_extract(j.value, '$.due'), 'version', json_extract(j.value, '$.version'), 'amount_allocated', json_extract(j.value, '$.amount'))), ?
          FROM json_each(?) j JOIN invoices ON invoices.id = json_extract(j.value, '$.invoice') ORDER BY j.key`,
       )
       .bind(at, JSON.stringify(plan.invoiceEvents)),

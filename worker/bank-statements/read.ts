@@ -11,6 +11,8 @@ import { namesMatch, nameWords, structuredBodies, textBodies, type InvoiceState 
 import { invoicesByBodies, type LineRow, type StatementRow } from "./queries";
 
 const MAX_SUGGESTIONS = 3;
+/** How many of a merchant's customers the payer-name suggestions read at most. */
+const CUSTOMER_SCAN = 50_000;
 
 export function findStatement(db: D1Database, merchantId: string, id: string): Promise<StatementRow | null> {
   return db.prepare("SELECT * FROM bank_statements WHERE id = ? AND merchant_id = ?").bind(id, merchantId).first<StatementRow>();
@@ -70,23 +72,41 @@ export async function summarize(db: D1Database, rows: readonly StatementRow[]): 
   }));
 }
 
+/**
+ * The customers each line's payer name matches, by position. The merchant's customers (at most
+ * CUSTOMER_SCAN, names only) are indexed by word once, so each line compares only with customers
+ * sharing a word, and no SQL compares every open invoice with every name.
+ */
+async function customersByPayerName(db: D1Database, merchantId: string, lines: readonly LineRow[]): Promise<Map<number, Set<string>>> {
+  const found = new Map<number, Set<string>>();
+  if (!lines.some((line) => line.payer_name !== null)) return found;
+  const { results } = await db.prepare("SELECT id, name FROM customers WHERE merchant_id = ? LIMIT ?").bind(merchantId, CUSTOMER_SCAN).all<{ id: string; name: string }>();
+  const byWord = new Map<string, { id: string; name: string }[]>();
+  for (const customer of results) for (const word of nameWords(customer.name)) byWord.set(word, [...(byWord.get(word) ?? []), customer]);
+  for (const line of lines) {
+    const sharing = new Set([...nameWords(line.payer_name)].flatMap((word) => byWord.get(word) ?? []));
+    const matching = [...sharing].filter((customer) => namesMatch(line.payer_name, customer.name)).slice(0, 20);
+    if (matching.length > 0) found.set(line.position, new Set(matching.map((customer) => customer.id)));
+  }
+  return found;
+}
+
 /** The open invoices an unmatched line may be for, best first, with why. */
 async function suggestionsFor(db: D1Database, merchantId: string, lines: readonly LineRow[]): Promise<Map<number, StatementLine["suggestions"]>> {
   const unmatched = lines.filter((line) => line.status === "unmatched");
   const result = new Map<number, StatementLine["suggestions"]>();
   if (unmatched.length === 0) return result;
   const named = await invoicesByBodies(db, merchantId, [...new Set(unmatched.flatMap((line) => [...structuredBodies(line.structured_ref), ...textBodies(line.remittance)]))]);
-  const payerWords = [...new Set(unmatched.flatMap((line) => [...nameWords(line.payer_name)]))].filter((word) => word.length >= 3).slice(0, 200);
+  const payersOf = await customersByPayerName(db, merchantId, unmatched);
   const { results: open } = await db
     .prepare(
       `SELECT i.id, i.customer_id, c.name AS customer_name, i.number, i.rf_body, i.currency, i.total, i.amount_paid, i.amount_credited, i.status, i.version, i.paid_at, i.issued_at
        FROM invoices i JOIN customers c ON c.id = i.customer_id
        WHERE i.merchant_id = ?1 AND ${payableSql("i.status")} AND ${amountDueSql("i.")} > 0
-         AND (${amountDueSql("i.")} IN (SELECT value FROM json_each(?2))
-              OR EXISTS (SELECT 1 FROM json_each(?3) w WHERE instr(upper(c.name), w.value) > 0))
+         AND (${amountDueSql("i.")} IN (SELECT value FROM json_each(?2)) OR i.customer_id IN (SELECT value FROM json_each(?3)))
        ORDER BY i.issued_at LIMIT 2000`,
     )
-    .bind(merchantId, JSON.stringify([...new Set(unmatched.map((line) => line.amount))]), JSON.stringify(payerWords))
+    .bind(merchantId, JSON.stringify([...new Set(unmatched.map((line) => line.amount))]), JSON.stringify([...new Set([...payersOf.values()].flatMap((ids) => [...ids]))]))
     .all<InvoiceState>();
   for (const line of unmatched) {
     const bodies = new Set([...structuredBodies(line.structured_ref), ...textBodies(line.remittance)]);
@@ -101,7 +121,7 @@ async function suggestionsFor(db: D1Database, merchantId: string, lines: readonl
     for (const invoice of named) if (bodies.has(invoice.rf_body)) consider(invoice, 4, `the transfer names ${invoice.number}`);
     for (const invoice of open) {
       if (amountDue(invoice) === line.amount) consider(invoice, 2, "same amount as the amount due");
-      if (namesMatch(line.payer_name, invoice.customer_name)) consider(invoice, 2, "payer name matches the customer");
+      if (payersOf.get(line.position)?.has(invoice.customer_id)) consider(invoice, 2, "payer name matches the customer");
     }
     result.set(
       line.position,

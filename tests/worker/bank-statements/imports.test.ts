@@ -8,6 +8,7 @@ import { rfReferenceOfInvoice } from "../../../shared/rf-reference";
 import { camtFile, ofxSgmlFile, ofxXmlFile } from "../../support/statement-files";
 import { api, createMerchant } from "../helpers";
 import { mustOpenStream, settleHub } from "../realtime/support";
+import { hookUrl, receivedAtLeast } from "../webhooks/support";
 import { customerNamed, invoice, invoiceOf, upload } from "./support";
 
 describe("POST /v1/bank_statements formats and duplicates", () => {
@@ -64,6 +65,19 @@ describe("POST /v1/bank_statements formats and duplicates", () => {
     expect((await invoice(merchant.key, invoices[1]!.id)).amount_paid).toBe(2000);
   });
 
+  it("should record each transaction once when the same file is imported twice at the same time", async () => {
+    const merchant = await createMerchant();
+    const customer = await customerNamed(merchant.key, "Race");
+    const invoices = await Promise.all([1000, 2000, 3000].map((total) => invoiceOf(merchant.key, customer, total)));
+    const file = camtFile(invoices.map((entry, index) => ({ amount: `${entry.total / 100}.00`, ref: `RACE-${index}`, structuredRef: rfReferenceOfInvoice(entry.number!)! })));
+    const [a, b] = await Promise.all([upload(merchant.key, file), upload(merchant.key, file)]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(a.body.counts.matched + b.body.counts.matched).toBe(3);
+    expect(a.body.counts.duplicate + b.body.counts.duplicate).toBe(3);
+    expect((await api(merchant.key, "GET", "/v1/payments?limit=100")).body.data).toHaveLength(3);
+    for (const entry of invoices) expect((await invoice(merchant.key, entry.id)).amount_paid).toBe(entry.total);
+  });
+
   it("should take a camt.054 transaction and the camt.053 that repeats it as one", async () => {
     const merchant = await createMerchant();
     const customer = await customerNamed(merchant.key, "Intraday");
@@ -117,5 +131,17 @@ describe("POST /v1/bank_statements formats and duplicates", () => {
     } finally {
       await stream.close();
     }
+  });
+
+  it("should send invoice.paid webhooks for the invoices an import pays", async () => {
+    const merchant = await createMerchant();
+    const customer = await customerNamed(merchant.key, "Hooked");
+    const billed = await invoiceOf(merchant.key, customer, 7700);
+    const hook = hookUrl("statement");
+    expect((await api(merchant.key, "POST", "/v1/webhook_endpoints", { url: hook.url, events: ["invoice.paid"] })).status).toBe(201);
+    const response = await upload(merchant.key, camtFile([{ amount: "77.00", ref: "W-1", structuredRef: rfReferenceOfInvoice(billed.number!)! }]));
+    expect(response.body.counts.matched).toBe(1);
+    const [delivery] = await receivedAtLeast(hook.name, 1);
+    expect(JSON.parse(delivery!.body)).toMatchObject({ type: "invoice.paid", invoice: billed.id, data: { amount_paid: 7700, amount_due: 0 } });
   });
 });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { rfReferenceOfInvoice } from "../../../shared/rf-reference";
 import { camtFile } from "../../support/statement-files";
-import { api, createMerchant } from "../helpers";
+import { api, createMerchant, recordPayment } from "../helpers";
 import { customerNamed, invoice, invoiceOf, upload } from "./support";
 
 describe("POST /v1/bank_statements matching", () => {
@@ -69,8 +69,31 @@ describe("POST /v1/bank_statements matching", () => {
     expect(response.body.lines.data.map((line: any) => line.allocations)).toEqual([[{ invoice: billed.id, amount: 40_000 }], [{ invoice: billed.id, amount: 60_000 }]]);
     const after = await invoice(merchant.key, billed.id);
     expect(after).toMatchObject({ status: "paid", amount_paid: 100_000 });
-    const events = (await api(merchant.key, "GET", `/v1/events?limit=100`)).body.data.filter((event: any) => event.invoice === billed.id).map((event: any) => [event.type, event.data.amount_paid]);
-    expect(events.slice(-2)).toEqual([["invoice.partially_paid", 40_000], ["invoice.paid", 100_000]]);
+    const events = (await api(merchant.key, "GET", `/v1/events?limit=100`)).body.data.filter((event: any) => event.invoice === billed.id);
+    const [part, full] = events.slice(-2);
+    expect([part.type, part.data.amount_paid, part.data.amount_due, part.data.status]).toEqual(["invoice.partially_paid", 40_000, 60_000, "partially_paid"]);
+    expect([full.type, full.data.amount_paid, full.data.amount_due, full.data.status]).toEqual(["invoice.paid", 100_000, 0, "paid"]);
+    expect([part.data.version + 1, full.data.version]).toEqual([full.data.version, after.version]);
+    // The same shape as an offline payment's invoice event (POST /v1/payments).
+    const other = await invoiceOf(merchant.key, customer, 5000);
+    expect((await recordPayment(merchant.key, [{ invoice: other.id, amount: 5000 }])).status).toBe(201);
+    const offline = (await api(merchant.key, "GET", `/v1/events?limit=100&invoice=${other.id}`)).body.data.at(-1);
+    expect(Object.keys(full.data).sort()).toEqual(Object.keys(offline.data).sort());
+    expect(Object.keys(full).sort()).toEqual(Object.keys(offline).sort());
+  });
+
+  it("should take many partial payments of one invoice in one window, each event showing its own state", async () => {
+    const merchant = await createMerchant();
+    const customer = await customerNamed(merchant.key, "Instalments");
+    const billed = await invoiceOf(merchant.key, customer, 100_000);
+    const reference = rfReferenceOfInvoice(billed.number!)!;
+    const response = await upload(merchant.key, camtFile(Array.from({ length: 12 }, (_, index) => ({ amount: "100.00", ref: `I-${index}`, structuredRef: reference }))));
+    expect(response.body.counts).toMatchObject({ matched: 10, unmatched: 2 });
+    const events = (await api(merchant.key, "GET", `/v1/events?limit=100&invoice=${billed.id}`)).body.data.filter((event: any) => event.type.startsWith("invoice.p"));
+    expect(events.map((event: any) => event.data.amount_paid)).toEqual(Array.from({ length: 10 }, (_, index) => (index + 1) * 10_000));
+    const final = await invoice(merchant.key, billed.id);
+    expect(final).toMatchObject({ status: "paid", amount_paid: 100_000 });
+    expect(events.at(-1).data.version).toBe(final.version);
   });
 
   it("should match by amount and payer name only when exactly one open invoice fits", async () => {
