@@ -153,7 +153,6 @@ describe("the credit_note.issued event", () => {
       pdf_url: `http://127.0.0.1:8787/v1/credit_notes/${note.id}/pdf`, xml_url: `http://127.0.0.1:8787/v1/credit_notes/${note.id}/facturx.xml`,
       status: "paid", amount_paid: 25_000 - (10_000 - (TWO_RATE_TOTAL - 25_000)), amount_credited: 10_000, amount_due: 0,
       version: (await invoiceOf(w, invoice.id)).version, due_date: expect.any(String),
-      pdf_url: `http://127.0.0.1:8787/v1/credit_notes/${note.id}/pdf`, xml_url: `http://127.0.0.1:8787/v1/credit_notes/${note.id}/facturx.xml`,
     });
   });
 });
