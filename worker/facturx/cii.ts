@@ -129,7 +129,7 @@ export function ciiXml(doc: InvoiceDocument): string {
       doc.notes.map((note) => el("ram:IncludedNote", text("ram:Content", note.text) + text("ram:SubjectCode", note.subject))).join(""));
   const agreement = el("ram:ApplicableHeaderTradeAgreement", party("ram:SellerTradeParty", doc.seller, true) + party("ram:BuyerTradeParty", doc.buyer, false));
   const taxes = doc.tax_breakdown
-    .map((row) => tax(row, { calculated: money(row.tax_amount), basis: money(row.taxable_amount) }, doc.vat_due_date_code))
+    .map((row) => tax(row, { calculated: money(row.tax_amount), basis: money(row.taxable_amount) }, doc.vat_due_date_code ?? null))
     .join("");
   // BT-9 never before the issue date (BR-FR-CO-07): load.ts then says the agreed date in the terms (BT-20).
   const dueDate = doc.paid_on ?? (doc.due_date !== null && doc.due_date >= doc.issue_date ? doc.due_date : null);

@@ -119,17 +119,18 @@ export type InvoiceDocument = {
   credit_notes: { number: string; issue_date: string; total: number }[];
   /** Why a credit note was issued. */
   reason: string | null;
+  // Added by fx-xml (optional so documents built before them still type-check; load.ts always sets them).
   /**
    * The buyer's treatment for the French platforms (the BAR note, also in `notes`): B2B (a French
    * business, SIREN given), B2BINT (a business abroad), B2C (a consumer).
    */
-  buyer_treatment: "B2B" | "B2BINT" | "B2C";
+  buyer_treatment?: "B2B" | "B2BINT" | "B2C";
   /** The day the invoice was settled when it was settled on its issue day (the "already paid" frames B2/S2/M2), else null. */
-  paid_on: string | null;
+  paid_on?: string | null;
   /** BT-8 (UNTDID 2005): when VAT becomes due — 5 at issue (VAT on debits), 29 on delivery (goods), 72 on payment (services). */
-  vat_due_date_code: "5" | "29" | "72";
+  vat_due_date_code?: "5" | "29" | "72";
   /** The invoice's status when the document was built (open, partially_paid, paid, void, uncollectible), or "issued" for a credit note. */
-  status: string;
+  status?: string;
   /** BT-6/BT-111: a non-euro document's total VAT in euro cents at the merchant's book rate (accounting.exchange_rates), else null. */
-  tax_in_accounting_currency: { currency: "EUR"; amount: number; rate: string } | null;
+  tax_in_accounting_currency?: { currency: "EUR"; amount: number; rate: string } | null;
 };

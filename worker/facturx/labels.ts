@@ -21,7 +21,7 @@ const FR = {
   transfer: "Paiement par virement", holder: "Titulaire", reference: "Référence à indiquer", scan: "Scannez avec votre application bancaire",
   memo: "Message", continued: "(suite)", page: (i: number, n: number) => `Page ${i} / ${n}`,
   download: "Télécharger la facture (PDF)", download_credit: "Télécharger l'avoir (PDF)", frame: "Cadre de facturation",
-  paid_on: (d: string) => `Facture acquittée le ${d}`,
+  paid_on: (d: string) => `Facture acquittée le ${d}`, void: "Facture annulée",
   vat_in_eur: (amount: string, rate: string, currency: string) => `Montant de la TVA en euros : ${amount} (1 ${currency} = ${rate} EUR)`,
 } as const;
 
@@ -42,7 +42,7 @@ const EN: Labels = {
   transfer: "Pay by bank transfer", holder: "Account holder", reference: "Reference to quote", scan: "Scan with your banking app",
   memo: "Message", continued: "(continued)", page: (i, n) => `Page ${i} of ${n}`,
   download: "Download (PDF)", download_credit: "Download (PDF)", frame: "Billing frame",
-  paid_on: (d) => `Paid in full on ${d}`,
+  paid_on: (d) => `Paid in full on ${d}`, void: "Void invoice",
   vat_in_eur: (amount, rate, currency) => `VAT amount in euros: ${amount} (1 ${currency} = ${rate} EUR)`,
 };
 

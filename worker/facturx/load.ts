@@ -27,6 +27,7 @@ const inexpressible = (param: string, detail: string) => new ApiError("einvoice_
 /** The document's language: the customer's locale (fr* → fr, else en), as the pay page does. */
 export const languageOf = (locale: string | null): DocumentLanguage => (locale?.startsWith("fr") ? "fr" : "en");
 
+type Treatment = NonNullable<InvoiceDocument["buyer_treatment"]>;
 type StoredLine = { description: string; quantity_milli: number; unit_amount: number; tax_rate: number; amount_subtotal: number; amount_tax: number };
 
 interface Basis {
@@ -60,11 +61,11 @@ function sellerParty(settings: Settings): DocumentParty {
   };
 }
 
-function buyerParty(customer: CustomerRow, customerType: "business" | "consumer"): { party: DocumentParty; treatment: InvoiceDocument["buyer_treatment"] } {
+function buyerParty(customer: CustomerRow, customerType: "business" | "consumer"): { party: DocumentParty; treatment: Treatment } {
   const address = customer.address ? (JSON.parse(customer.address) as DocumentParty["address"]) : null;
   if (!address) throw incomplete("customer.address", `Customer ${customer.id} has no postal address (BG-8): create the customer with an address.`);
   const stored = customer.electronic_address ? (JSON.parse(customer.electronic_address) as ElectronicAddress) : null;
-  let treatment: InvoiceDocument["buyer_treatment"] = "B2C";
+  let treatment: Treatment = "B2C";
   if (customerType === "business") {
     if (!customer.siren && address.country === "FR") throw incomplete("customer.siren", `Customer ${customer.id} is a French business without a SIREN (BT-47).`);
     treatment = customer.siren ? "B2B" : "B2BINT";

@@ -46,7 +46,7 @@ export function buildNotes(input: {
   terms: TermsValue & { late_fee?: LateFeePolicy };
   customerType: "business" | "consumer";
   language: DocumentLanguage;
-  treatment: InvoiceDocument["buyer_treatment"];
+  treatment: NonNullable<InvoiceDocument["buyer_treatment"]>;
   vatOnDebits: boolean;
   currency: CurrencyCode;
 }): Note[] {

@@ -92,7 +92,7 @@ export function totalsBlock(canvas: Canvas, doc: InvoiceDocument, f: DocumentFor
 /** Bank transfer instructions (IBAN, BIC, holder, RF reference) beside the EPC QR code, while something is due. */
 export function paymentBlock(canvas: Canvas, doc: InvoiceDocument, f: DocumentFormat): void {
   const payment = doc.payment;
-  if (payment === null || doc.kind !== "invoice" || doc.totals.due <= 0) return;
+  if (payment === null || doc.kind !== "invoice" || doc.status === "void" || doc.totals.due <= 0) return;
   const qr = payment.epc_payload ? qrMatrix(payment.epc_payload) : null;
   const qrSize = 92;
   const facts: [string, string][] = [[f.holder, payment.account_name], ["IBAN", groupBy4(payment.iban)]];

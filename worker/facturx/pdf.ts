@@ -5,7 +5,7 @@
  * French mentions, the lines (continuing on further pages), VAT per rate, totals, what is paid and
  * due, bank transfer instructions with the EPC QR code, terms, notes and mentions.
  */
-import { PDFDocument } from "pdf-lib";
+import { PDFDocument, rgb } from "pdf-lib";
 import type { DocumentParty, InvoiceDocument } from "./document";
 import { FontSet } from "./fonts";
 import { documentFormat, type DocumentFormat } from "./labels";
@@ -49,6 +49,10 @@ function header(canvas: Canvas, doc: InvoiceDocument, f: DocumentFormat): void {
     canvas.down(14);
     canvas.textRight(value, canvas.right, { size: 9.5, weight: "bold" });
     canvas.textRight(label, canvas.right - canvas.textWidth(value, { size: 9.5, weight: "bold" }) - 8, { size: 9, color: MUTED });
+  }
+  if (doc.status === "void") {
+    canvas.down(18);
+    canvas.textRight(f.void.toUpperCase(), canvas.right, { size: 11, weight: "bold", color: rgb(0.72, 0.1, 0.1) });
   }
   canvas.y = Math.min(canvas.y, left) - 22;
   canvas.rule();

@@ -18,7 +18,7 @@ export const PRINT_STYLE = html`<style>
   td.n, th.n { text-align: right; } .parties { display: flex; justify-content: space-between; gap: 2rem; margin-top: 1rem; } .small { font-size: .85rem; color: #333; }
   .sums { display: flex; justify-content: space-between; gap: 2rem; } .sums table { width: auto; min-width: 45%; } .strong td { font-weight: 700; background: #f3f3f4; }
   .transfer { display: flex; justify-content: space-between; gap: 1rem; border: 1px solid #ccc; background: #f7f7f8; padding: .8rem 1rem; } .transfer svg { width: 8rem; height: 8rem; background: #fff; }
-  .download { margin: 1rem 0; } @media print { body { margin: 0; } .download { display: none; } }
+  .void { color: #b71a1a; text-transform: uppercase; margin: .3rem 0 0; } .download { margin: 1rem 0; } @media print { body { margin: 0; } .download { display: none; } }
 </style>`;
 
 export type PrintLinks = { pdf: string | null; creditNotes: Map<string, string> };
@@ -32,7 +32,7 @@ export function documentPage(doc: InvoiceDocument, links: PrintLinks) {
 ${PRINT_STYLE}</head>
 <body>
   <header>
-    <div><h1>${title}</h1>${doc.kind === "credit_note" && doc.language === "fr" ? html` <span class="small" lang="en">(Credit note)</span>` : ""}</div>
+    <div><h1>${title}</h1>${doc.status === "void" ? html`<p class="void"><strong>${f.void}</strong></p>` : ""}${doc.kind === "credit_note" && doc.language === "fr" ? html` <span class="small" lang="en">(Credit note)</span>` : ""}</div>
     <dl><dt>${f.number}</dt><dd>${doc.number}</dd><dt>${f.issue_date}</dt><dd>${f.day(doc.issue_date)}</dd>${doc.due_date ? html`<dt>${f.due_date}</dt><dd>${f.day(doc.due_date)}</dd>` : ""}</dl>
   </header>
   ${links.pdf ? html`<p class="download"><a href="${links.pdf}" download>${doc.kind === "credit_note" ? f.download_credit : f.download}</a></p>` : ""}
@@ -69,7 +69,7 @@ ${PRINT_STYLE}</head>
 
 function transferBlock(doc: InvoiceDocument, f: DocumentFormat) {
   const payment = doc.payment;
-  if (payment === null || doc.kind !== "invoice" || doc.totals.due <= 0) return "";
+  if (payment === null || doc.kind !== "invoice" || doc.status === "void" || doc.totals.due <= 0) return "";
   return html`<section class="transfer"><div><h2>${f.transfer}</h2><dl>
     <dt>${f.holder}</dt><dd>${payment.account_name}</dd><dt>IBAN</dt><dd>${groupBy4(payment.iban)}</dd>
     ${payment.bic ? html`<dt>BIC</dt><dd>${payment.bic}</dd>` : ""}<dt>${f.reference}</dt><dd>${payment.remittance}</dd><dt>${f.due}</dt><dd>${f.money(doc.totals.due)}</dd></dl></div>

@@ -150,6 +150,7 @@ describe("the credit_note.issued event", () => {
       tax_breakdown: [{ tax_rate: 550, subtotal: 1_708, tax: 94 }, { tax_rate: 2000, subtotal: 6_832, tax: 1_366 }],
       applied_to_invoice: TWO_RATE_TOTAL - 25_000, to_credit: 10_000 - (TWO_RATE_TOTAL - 25_000),
       reallocated: [{ payment: paymentId, amount: 10_000 - (TWO_RATE_TOTAL - 25_000) }], refund: false, reason: "Retour",
+      pdf_url: `http://127.0.0.1:8787/v1/credit_notes/${note.id}/pdf`, xml_url: `http://127.0.0.1:8787/v1/credit_notes/${note.id}/facturx.xml`,
       status: "paid", amount_paid: 25_000 - (10_000 - (TWO_RATE_TOTAL - 25_000)), amount_credited: 10_000, amount_due: 0,
       version: (await invoiceOf(w, invoice.id)).version, due_date: expect.any(String),
     });

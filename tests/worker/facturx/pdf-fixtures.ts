@@ -40,7 +40,7 @@ export function eurInvoice(overrides: Partial<InvoiceDocument> = {}): InvoiceDoc
       epc_payload: "BCD\n002\n1\nSCT\nAGRIFRPP\nAtelier Dupont SARL\nFR7630006000011234567890189\nEUR1473.37\n\nRF18F20260042\n\n",
     },
     memo: "Merci pour votre confiance.", credit_notes: [], reason: null,
-    buyer_treatment: "B2B", paid_on: null, vat_due_date_code: "5", tax_in_accounting_currency: null,
+    buyer_treatment: "B2B", status: "open", paid_on: null, vat_due_date_code: "5", tax_in_accounting_currency: null,
     ...overrides,
   };
 }

@@ -40,6 +40,13 @@ describe("invoice PDF", () => {
     expect(pdfFindings(await checkFacturx("pdf-render-100-lines.pdf", bytes.slice().buffer))).toEqual([]);
   });
 
+  it("stamps a void invoice and drops the transfer instructions", async () => {
+    const text = (await pdfText(await invoicePdf(eurInvoice({ status: "void" }), PLACEHOLDER_XML))).join("\n");
+    expect(text).toContain("FACTURE ANNULÉE");
+    expect(text).not.toContain("Paiement par virement");
+    expect((await pdfText(await invoicePdf(eurInvoice(), PLACEHOLDER_XML))).join("\n")).not.toContain("FACTURE ANNULÉE");
+  });
+
   it("draws characters the Latin file lacks from Latin Extended, and a character no file has as ?", async () => {
     const doc = eurInvoice({ memo: "Łódź, Œuvre, Ștefan — 漢字 🙂\u0007" });
     const bytes = await invoicePdf(doc, PLACEHOLDER_XML);
