@@ -36,6 +36,7 @@ export function makeInvoice(overrides: Partial<Invoice> & { total?: number } = {
     currency,
     currency_exponent: currencyExponent(currency as CurrencyCode),
     bank_transfer: null,
+    einvoice: null,
     lines: [{ description: "Consulting", quantity: 1, unit_amount: subtotal, tax_rate: 2000, amount_subtotal: subtotal, amount_tax: tax, amount_total: total }],
     subtotal,
     tax,
