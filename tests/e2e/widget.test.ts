@@ -94,7 +94,13 @@ describe("the demo shop in Chromium", () => {
     await shot(page, "11-keyboard-selected");
     await tabTo(page, /Payer 2 factures/);
     await page.keyboard.press("Enter");
-    await widget.getByRole("radio", { name: /Carte de test/ }).waitFor();
+    // The demo merchant offers the test card and a bank transfer: the keyboard picks the card in the radio group.
+    const testCard = widget.getByRole("radio", { name: /Carte de test/ });
+    await testCard.waitFor();
+    await tabTo(page, /sandbox|bank_transfer/);
+    await page.keyboard.press("Space");
+    for (let step = 0; step < 3 && !(await testCard.isChecked()); step += 1) await page.keyboard.press("ArrowDown");
+    expect(await testCard.isChecked()).toBe(true);
     await tabTo(page, /Continuer/);
     await page.keyboard.press("Enter");
     await widget.getByLabel("Numéro de carte").waitFor();

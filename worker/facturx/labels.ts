@@ -4,7 +4,7 @@
  */
 import { formatMoney } from "../../shared/money";
 import { minorToDecimal } from "../../shared/minor-units";
-import type { DocumentLanguage, InvoiceDocument } from "./document";
+import type { DocumentLanguage, DocumentParty, InvoiceDocument } from "./document";
 
 const FR = {
   invoice: "Facture", credit_note: "Facture d'avoir", number: "N°", issue_date: "Date d'émission", due_date: "Date d'échéance",
@@ -114,4 +114,26 @@ export function mentions(doc: InvoiceDocument, f: DocumentFormat): string[] {
   const eur = doc.tax_in_accounting_currency;
   if (eur) out.push(f.vat_in_eur(formatMoney(eur.amount, "eur", f.lang === "fr" ? "fr-FR" : "en-GB"), f.lang === "fr" ? eur.rate.replace(".", ",") : eur.rate, doc.currency.toUpperCase()));
   return out;
+}
+
+/** A party's lines as the PDF and the printable page show them (name bold, legal form, address, identifiers). */
+export function partyLines(party: DocumentParty, f: DocumentFormat): { text: string; bold?: boolean }[] {
+  const out: { text: string; bold?: boolean }[] = [{ text: party.name, bold: true }];
+  const legal = [party.legal_form, party.share_capital ? `${f.capital} ${party.share_capital}` : null].filter(Boolean).join(" ");
+  if (legal) out.push({ text: legal });
+  if (party.address) {
+    const a = party.address;
+    for (const line of [a.line1, a.line2, `${a.postal_code} ${a.city}`, a.country]) if (line) out.push({ text: line });
+  }
+  const ids = [party.siren ? `SIREN ${party.siren}` : null, party.siret ? `SIRET ${party.siret}` : null].filter(Boolean).join(" · ");
+  if (ids) out.push({ text: ids });
+  if (party.rcs) out.push({ text: /^RCS\b/i.test(party.rcs) ? party.rcs : `RCS ${party.rcs}` });
+  if (party.vat_number) out.push({ text: f.colon(f.vat_number, party.vat_number) });
+  if (party.email) out.push({ text: party.email });
+  return out;
+}
+
+/** `FR7630006000011234567890189` → `FR76 3000 6000 0112 3456 7890 189`. */
+export function groupBy4(iban: string): string {
+  return iban.replace(/\s+/g, "").replace(/(.{4})(?=.)/g, "$1 ");
 }

@@ -2,7 +2,7 @@
 import { rgb } from "pdf-lib";
 import { qrMatrix } from "../lib/qr";
 import type { InvoiceDocument } from "./document";
-import { mentions, shownNotes, totalRows, type DocumentFormat } from "./labels";
+import { groupBy4, mentions, shownNotes, totalRows, type DocumentFormat } from "./labels";
 import { Canvas, MUTED, RULE, SHADE } from "./pdf-layout";
 
 const WHITE = rgb(1, 1, 1);
@@ -156,7 +156,3 @@ export function mentionsBlock(canvas: Canvas, doc: InvoiceDocument, f: DocumentF
   }
 }
 
-/** `FR7630006000011234567890189` → `FR76 3000 6000 0112 3456 7890 189`. */
-export function groupBy4(iban: string): string {
-  return iban.replace(/\s+/g, "").replace(/(.{4})(?=.)/g, "$1 ");
-}

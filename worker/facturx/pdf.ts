@@ -8,7 +8,7 @@
 import { PDFDocument, rgb } from "pdf-lib";
 import type { DocumentParty, InvoiceDocument } from "./document";
 import { FontSet } from "./fonts";
-import { documentFormat, type DocumentFormat } from "./labels";
+import { documentFormat, partyLines, type DocumentFormat } from "./labels";
 import { Canvas, MUTED, PAGE } from "./pdf-layout";
 import { linesTable, mentionsBlock, paymentBlock, totalsBlock } from "./pdf-sections";
 import { makePdfA } from "./pdfa";
@@ -59,21 +59,6 @@ function header(canvas: Canvas, doc: InvoiceDocument, f: DocumentFormat): void {
 }
 
 /** The lines of a party block: name, legal form and capital, address, identifiers (INVOICE-FR.md). */
-export function partyLines(party: DocumentParty, f: DocumentFormat): { text: string; bold?: boolean }[] {
-  const out: { text: string; bold?: boolean }[] = [{ text: party.name, bold: true }];
-  const legal = [party.legal_form, party.share_capital ? `${f.capital} ${party.share_capital}` : null].filter(Boolean).join(" ");
-  if (legal) out.push({ text: legal });
-  if (party.address) {
-    const a = party.address;
-    for (const line of [a.line1, a.line2, `${a.postal_code} ${a.city}`, a.country]) if (line) out.push({ text: line });
-  }
-  const ids = [party.siren ? `SIREN ${party.siren}` : null, party.siret ? `SIRET ${party.siret}` : null].filter(Boolean).join(" · ");
-  if (ids) out.push({ text: ids });
-  if (party.rcs) out.push({ text: /^RCS\b/i.test(party.rcs) ? party.rcs : `RCS ${party.rcs}` });
-  if (party.vat_number) out.push({ text: f.colon(f.vat_number, party.vat_number) });
-  if (party.email) out.push({ text: party.email });
-  return out;
-}
 
 function parties(canvas: Canvas, doc: InvoiceDocument, f: DocumentFormat): void {
   const top = canvas.y - 20;

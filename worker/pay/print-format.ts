@@ -5,9 +5,7 @@
  */
 import { html, raw } from "hono/html";
 import type { InvoiceDocument } from "../facturx/document";
-import { documentFormat, mentions, shownNotes, totalRows, type DocumentFormat } from "../facturx/labels";
-import { partyLines } from "../facturx/pdf";
-import { groupBy4 } from "../facturx/pdf-sections";
+import { documentFormat, groupBy4, mentions, partyLines, shownNotes, totalRows, type DocumentFormat } from "../facturx/labels";
 import { qrSvg } from "../lib/qr";
 
 export const PRINT_STYLE = html`<style>
