@@ -13,6 +13,9 @@ const chromium = playwright({
 export default defineConfig({
   logLevel: "error",
   test: {
+    // Vitest's default on 2 cores is one file at a time; Worker test files mostly wait (timers,
+    // streams, retries, the validators' child process), so two at once use the machine better.
+    maxWorkers: 2,
     projects: [
       {
         plugins: [
@@ -50,6 +53,7 @@ export default defineConfig({
         test: {
           name: "widget",
           include: ["tests/widget/**/*.test.ts"],
+          maxWorkers: 1,
           browser: { enabled: true, provider: chromium, headless: true, instances: [{ browser: "chromium" }], screenshotFailures: false },
           testTimeout: 20_000,
         },
@@ -62,6 +66,8 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
+          // One real server and its demo data are shared: one file at a time.
+          fileParallelism: false,
           environment: "node",
           globalSetup: ["tests/e2e/global-setup.ts"],
           testTimeout: 60_000,
