@@ -25,6 +25,7 @@ import { providerWebhooks } from "./payments/provider-webhooks";
 import { sandboxRoutes } from "./sandbox/routes";
 import { providerSettings } from "./settings/providers-routes";
 import { devRoutes } from "./dev/routes";
+import { consoleSessions } from "./console/routes";
 import { payRoutes } from "./pay/routes";
 import { reminderRoutes } from "./reminders/routes";
 import { trackingRoutes } from "./reminders/tracking-routes";
@@ -102,6 +103,7 @@ app.route("/sandbox", sandboxRoutes);
 app.route("/pay", payRoutes);
 app.route("/t", trackingRoutes);
 app.route("/dev", devRoutes);
+app.route("/v1/console", consoleSessions);
 mountDocs(app);
 
 /** Path patterns of every route, to tell a wrong method (405) from an unknown path (404). */

@@ -63,7 +63,7 @@ const featureOf = (file: string) => file.split("/")[1]!;
 const isFeatureFile = (file: string) => file.split("/").length > 2 && featureOf(file) !== "cli";
 
 /** The code map's order (README): a feature folder may import only the folders after it. */
-const LAYERS = ["docs", "dev", "sandbox", "pay", "client", "bank-statements", "facturx", "customers", "settings", "exports", "reports", "credit-notes", "ledger", "payments", "invoices", "reminders", "realtime", "providers", "webhooks", "events", "auth", "db", "lib"];
+const LAYERS = ["docs", "dev", "console", "sandbox", "pay", "client", "bank-statements", "facturx", "customers", "settings", "exports", "reports", "credit-notes", "ledger", "payments", "invoices", "reminders", "realtime", "providers", "webhooks", "events", "auth", "db", "lib"];
 
 describe("the Worker's layout", () => {
   it("should import only the folders after a feature in the README's code map", () => {

@@ -10,6 +10,8 @@ import { ApiError } from "../errors";
 import { sha256Hex } from "../lib/crypto";
 import type { AppEnv } from "../lib/types";
 import { clientSessionByHash, ExpiringLru, secretKeyByHash } from "./cache";
+import { requireConsoleWriteHeaders } from "./console-guard";
+import { consoleSessionFor, consoleToken } from "./console-sessions";
 
 const RATE_LIMIT_PERIOD_SECONDS = 10;
 
@@ -68,6 +70,8 @@ async function refuseBadCredential(env: Env, request: Request, message: string):
 export function requireSecretKey(access: "read" | "write", options: { limitAlongside?: (c: Context<AppEnv>) => boolean } = {}) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const alongside = access === "read" && options.limitAlongside !== undefined && options.limitAlongside(c);
+    const cookieToken = c.req.header("authorization") === undefined ? consoleToken(c.req.header("cookie")) : null;
+    if (cookieToken !== null) return consoleCaller(c, access, cookieToken, next);
     const token = bearerToken(c.req.header("authorization"));
     if (token.startsWith("cs_") || token.startsWith("pk_")) {
       throw new ApiError("wrong_key_type", "This endpoint needs a secret key (sk_…).", "Authorization");
@@ -87,6 +91,18 @@ export function requireSecretKey(access: "read" | "write", options: { limitAlong
     if (verdict.status === "rejected") throw verdict.reason;
     if (outcome.status === "rejected") throw outcome.reason;
   });
+}
+
+/** A console session's cookie in place of a key: CSRF header and Origin checked on writes, scope of the session. */
+async function consoleCaller(c: Context<AppEnv>, access: "read" | "write", token: string, next: () => Promise<void>): Promise<void> {
+  requireConsoleWriteHeaders(c.env, c.req.raw);
+  const row = await consoleSessionFor(c.env.DB, token, new Date());
+  await enforceRateLimit(c.env, row.key_id);
+  if (access === "write" && row.scope !== "full") {
+    throw new ApiError("insufficient_scope", "This console session is read-only; writes need a full-access key.", "Cookie");
+  }
+  c.set("caller", { kind: "secret", merchantId: row.merchant_id, keyId: row.key_id, scope: row.scope, consoleSessionId: row.id });
+  await next();
 }
 
 /** Requires a live client session (`cs_…`). */

@@ -24,6 +24,12 @@ export function mountDocs(app: OpenAPIHono<AppEnv>): void {
     scheme: "bearer",
     description: "A client session (cs_…) minted by POST /v1/client_sessions.",
   });
+  app.openAPIRegistry.registerComponent("securitySchemes", "consoleCookie", {
+    type: "apiKey",
+    in: "cookie",
+    name: "__Host-quittance_console",
+    description: "A console session (POST /v1/console/session); writes also need 'Quittance-Console: 1' and the Worker's Origin.",
+  });
   app.openAPIRegistry.register("Problem", ProblemSchema);
 
   // The routes do not change once the app is built: the document is generated once, only `servers` follows the request.
