@@ -111,6 +111,9 @@ export async function prepareRotation(input: { merchantId: string; livemode: boo
     writes: [
       { sql: "UPDATE api_keys SET revoked_at = ? WHERE merchant_id = ? AND revoked_at IS NULL", params: [at, merchantId] },
       { sql: "UPDATE client_sessions SET revoked_at = ? WHERE merchant_id = ? AND revoked_at IS NULL", params: [at, merchantId] },
+      // Console sessions and sign-in links die with their key anyway (their reads join it); revoked here too, so the rows say so.
+      { sql: "UPDATE console_sessions SET revoked_at = ? WHERE merchant_id = ? AND revoked_at IS NULL", params: [at, merchantId] },
+      { sql: "UPDATE console_sign_in_links SET used_at = ? WHERE merchant_id = ? AND used_at IS NULL", params: [at, merchantId] },
       ...(input.disableWebhooks
         ? [{ sql: "UPDATE webhook_endpoints SET status = 'disabled', consecutive_failures = 0, disabled_at = ? WHERE merchant_id = ? AND status = 'active'", params: [at, merchantId] }]
         : []),

@@ -1,6 +1,7 @@
 /**
  * npm run merchant -- create --name "Acme SARL" [--json] [--remote] [--live]
  * npm run merchant -- rotate-keys --merchant mer_… [--disable-webhooks] [--json] [--remote]
+ * npm run merchant -- console-link --merchant mer_… [--read-only] [--base URL] [--json] [--remote]
  *
  * Creates a merchant with a full secret key, a read-only key (for the accountant) and a
  * publishable key, or replaces a merchant's keys. Keys are printed once: only their hashes are
@@ -13,6 +14,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_SETTINGS } from "../../shared/schemas/settings";
 import { prepareMerchant, prepareRotation } from "../auth/keys";
 import { executeWrites, queryRows, sqlLiteral, type D1Target } from "./d1";
+import { makeConsoleLink } from "./console-link";
 
 export interface MerchantKeys {
   merchant: string;
@@ -93,6 +95,8 @@ async function main(): Promise<void> {
       remote: { type: "boolean", default: false },
       live: { type: "boolean", default: false },
       "disable-webhooks": { type: "boolean", default: false },
+      "read-only": { type: "boolean", default: false },
+      base: { type: "string" },
     },
   });
   const target: D1Target = { remote: values.remote };
@@ -104,8 +108,13 @@ async function main(): Promise<void> {
   } else if (command === "rotate-keys") {
     if (!values.merchant) throw new Error("give the merchant id: --merchant mer_…");
     print(await rotateKeys(values.merchant, { disableWebhooks: values["disable-webhooks"] }, target), values.json);
+  } else if (command === "console-link") {
+    if (!values.merchant) throw new Error("give the merchant id: --merchant mer_…");
+    const base = values.base ?? process.env.PUBLIC_URL ?? "http://127.0.0.1:8787";
+    const link = await makeConsoleLink(values.merchant, { readOnly: values["read-only"], base }, target);
+    console.log(values.json ? JSON.stringify(link, null, 2) : `${link.url}\n(${link.scope === "full" ? "full access" : "read-only"}; works once, until ${link.expires_at})`);
   } else {
-    throw new Error('usage: npm run merchant -- create --name "Acme SARL" [--json] [--remote] [--live] | rotate-keys --merchant mer_… [--disable-webhooks] [--json] [--remote]');
+    throw new Error('usage: npm run merchant -- create --name "Acme SARL" [--json] [--remote] [--live] | rotate-keys --merchant mer_… [--disable-webhooks] [--json] [--remote] | console-link --merchant mer_… [--read-only] [--base URL] [--json] [--remote]');
   }
 }
 

@@ -13,6 +13,7 @@ import { buildAssets } from "./build-assets";
 import { applyMigrations, queryRows, sqlLiteral, type D1Target } from "./d1";
 import { createMerchant, rotateKeys, type MerchantKeys } from "./merchant";
 import { seedDemo, type SeedResult } from "./seed";
+import { makeConsoleLink } from "./console-link";
 import { DEMO_MERCHANT_ID } from "../dev/routes";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -27,6 +28,7 @@ interface DemoFile extends MerchantKeys {
   api: string;
   docs: string;
   seed?: SeedResult;
+  console_link?: string;
 }
 
 function portInUse(port: number): Promise<boolean> {
@@ -109,13 +111,17 @@ async function main(): Promise<void> {
     console.log("› seeding the demo merchant");
     seed = await seedDemo(BASE, keys.secret_key);
   }
-  const demo: DemoFile = { ...keys, api: BASE, docs: `${BASE}/docs`, ...(seed ? { seed } : {}) };
+  // A fresh one-time link each start (the last one may have been used).
+  const consoleLink = (await makeConsoleLink(DEMO_MERCHANT_ID, { readOnly: false, base: BASE }, local)).url;
+  const demo: DemoFile = { ...keys, api: BASE, docs: `${BASE}/docs`, console_link: consoleLink, ...(seed ? { seed } : {}) };
   writeFileSync(DEMO_FILE, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
 
   console.log(`
   Quittance is running.
 
   Demo shop        ${BASE}/              (pay with the sandbox card 4242 4242 4242 4242)
+  Console          ${consoleLink}
+                   (one-time sign-in link, 15 minutes; another: npm run merchant -- console-link --merchant ${keys.merchant})
   Merchant, live   ${BASE}/merchant.html
   Reminder outbox  ${BASE}/dev/outbox
   API reference    ${BASE}/docs   (OpenAPI: ${BASE}/openapi.json)
