@@ -19,7 +19,7 @@ import { enqueueWebhookDeliveries } from "../webhooks/fan-out";
 import { DeliveryLanes } from "../webhooks/lanes";
 import { LOG_PAGE, REPLAY_PAGE, streamLimits } from "./limits";
 import { Replayer } from "./replay";
-import { endedSessions, eventsAfter, headSeq, invoiceChangedSince, revokedKeyIds } from "./queries";
+import { endedConsoleSessions, endedSessions, eventsAfter, headSeq, invoiceChangedSince, revokedKeyIds } from "./queries";
 import { sseComment, sseOpening } from "./sse";
 import { StreamRegistry, type OpenedStream, type OpenStreamOptions, type Stream, type StreamRefusal, type StreamStats } from "./streams";
 
@@ -141,11 +141,14 @@ export class MerchantHub extends DurableObject<Env> {
     const revoked = await revokedKeyIds(this.env.DB, keyIds);
     const hashes = [...new Set(this.streams.all().map((stream) => stream.sessionHash).filter((hash): hash is string => hash !== null))];
     const ended = await endedSessions(this.env.DB, hashes, now);
+    const consoleIds = [...new Set(this.streams.all().map((stream) => stream.consoleSessionId).filter((id): id is string => id !== null))];
+    const consoleEnded = await endedConsoleSessions(this.env.DB, consoleIds, now);
     for (const stream of this.streams.all()) {
       const sessionEnd = stream.sessionHash === null ? undefined : ended.get(stream.sessionHash);
       if (stream.expiresAt !== null && stream.expiresAt <= now) this.streams.close(stream, "session_expired");
       else if (sessionEnd !== undefined) this.streams.close(stream, sessionEnd);
       else if (stream.keyId !== null && revoked.has(stream.keyId)) this.streams.close(stream, "key_revoked");
+      else if (stream.consoleSessionId !== null && consoleEnded.has(stream.consoleSessionId)) this.streams.close(stream, "session_revoked");
       // A reader that took nothing for a whole period while bytes waited (a stalled replay, say).
       else if (stream.channel.stalled()) this.streams.close(stream, "too_slow", true);
       else stream.channel.send(sseComment("keep-alive"));

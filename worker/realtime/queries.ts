@@ -1,5 +1,6 @@
 /** What the hub and stream opening read from D1: the merchant's log, and whether open streams may go on. */
 import type { EventRow } from "../events/log";
+import { CONSOLE_IDLE_SECONDS } from "../auth/console-sessions";
 
 /** The seq of the merchant's latest event (0 when the log is empty). */
 export async function headSeq(db: D1Database, merchantId: string): Promise<number> {
@@ -32,6 +33,18 @@ export async function revokedKeyIds(db: D1Database, keyIds: readonly string[]): 
     .bind(JSON.stringify(keyIds))
     .all<{ id: string }>();
   return new Set(results.map((row) => row.id));
+}
+
+/** The console sessions among these that are revoked, past their 12 h or idle for 2 h at `now` (a missing row counts as ended). */
+export async function endedConsoleSessions(db: D1Database, ids: readonly string[], now: string): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const idleSince = new Date(Date.parse(now) - CONSOLE_IDLE_SECONDS * 1000).toISOString();
+  const { results } = await db
+    .prepare("SELECT id FROM console_sessions WHERE id IN (SELECT value FROM json_each(?)) AND revoked_at IS NULL AND expires_at > ? AND last_seen_at > ?")
+    .bind(JSON.stringify(ids), now, idleSince)
+    .all<{ id: string }>();
+  const live = new Set(results.map((row) => row.id));
+  return new Set(ids.filter((id) => !live.has(id)));
 }
 
 /** The sessions among these that ended by `now`, as their row says now (a missing row was purged after expiry). */

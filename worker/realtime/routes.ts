@@ -56,6 +56,7 @@ merchantStream.openapi(
       expiresAt: null,
       sessionHash: null,
       keyId: caller.kind === "secret" ? caller.keyId : null,
+      consoleSessionId: caller.kind === "secret" ? caller.consoleSessionId ?? null : null,
     }, { resume: resume?.cursor, background: c.executionCtx });
   },
 );

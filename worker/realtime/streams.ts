@@ -17,6 +17,8 @@ export interface OpenStreamOptions {
   expiresAt: string | null;
   sessionHash: string | null;
   keyId: string | null;
+  /** A stream opened with a console session's cookie also ends with that session (sign-out, expiry). */
+  consoleSessionId?: string | null;
 }
 
 export interface Stream {
@@ -33,6 +35,8 @@ export interface Stream {
   sessionHash: string | null;
   /** Secret-key streams end when their key is revoked. */
   keyId: string | null;
+  /** Console streams end when their console session does. */
+  consoleSessionId: string | null;
 }
 
 /** An opened stream: its body, and the id the Worker hands back when its client leaves. */
@@ -94,7 +98,7 @@ export class StreamRegistry {
   add(options: OpenStreamOptions, sentSeq: number): Stream {
     const id = crypto.randomUUID();
     const channel = new SseChannel({ lowWaterBytes: this.limits.lowWaterBytes, graceMs: 2 * this.limits.keepAliveMs, onGone: () => this.streams.delete(id) });
-    const stream: Stream = { id, channel, sentSeq, live: false, audience: options.audience, expiresAt: options.expiresAt, sessionHash: options.sessionHash, keyId: options.keyId };
+    const stream: Stream = { id, channel, sentSeq, live: false, audience: options.audience, expiresAt: options.expiresAt, sessionHash: options.sessionHash, keyId: options.keyId, consoleSessionId: options.consoleSessionId ?? null };
     this.streams.set(id, stream);
     return stream;
   }
