@@ -82,6 +82,7 @@ export const InvoiceListQuery = ListQuery.extend({
   overdue: z.enum(["true", "false"]).optional(),
   due_before: CalendarDate.optional(),
   due_after: CalendarDate.optional(),
+  q: z.string().trim().min(1).max(64).optional().meta({ description: "Search: the invoice number or the customer's name contains this text (case-insensitive)." }),
 });
 
 export const LineSchema = z.object({

@@ -80,6 +80,11 @@ export async function listInvoices(db: D1Database, merchantId: string, query: z.
   if (query.customer) (where.push("customer_id = ?"), params.push(query.customer));
   if (query.due_before) (where.push("due_date < ?"), params.push(query.due_before));
   if (query.due_after) (where.push("due_date > ?"), params.push(query.due_after));
+  if (query.q) {
+    const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push("(number LIKE ? ESCAPE '\\' OR customer_id IN (SELECT id FROM customers WHERE merchant_id = ? AND name LIKE ? ESCAPE '\\'))");
+    params.push(like, merchantId, like);
+  }
   if (query.overdue === "true") {
     where.push(`${payableSql()} AND ${amountDueSql()} > 0 AND due_date < ?`);
     params.push(utcDay(now));
