@@ -6,6 +6,7 @@
 import type { TestProject } from "vitest/node";
 import { DEMO_MERCHANT_ID } from "../../worker/dev/routes";
 import { seedDemo, type SeedResult } from "../../worker/cli/seed";
+import type { D1Target } from "../../worker/cli/d1";
 import { freePort, startBenchServer } from "../bench/server";
 
 declare module "vitest" {
@@ -14,6 +15,9 @@ declare module "vitest" {
     e2eSecretKey: string;
     e2eMerchant: string;
     e2eSeed: SeedResult;
+    e2eReadOnlyKey: string;
+    /** The e2e server's local D1, for what the CLI does (sign-in links, key rotation). */
+    e2eD1Target: D1Target;
   }
 }
 
@@ -26,5 +30,7 @@ export default async function setup(project: TestProject) {
   project.provide("e2eSecretKey", server.keys.secret_key);
   project.provide("e2eMerchant", server.keys.merchant);
   project.provide("e2eSeed", seed);
+  project.provide("e2eReadOnlyKey", server.keys.read_only_key);
+  project.provide("e2eD1Target", server.target);
   return () => server.stop();
 }
