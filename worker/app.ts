@@ -36,6 +36,7 @@ import { fecRoutes } from "./exports/fec-routes";
 import { creditNoteFacturx, invoiceFacturx } from "./facturx/xml-routes";
 import { creditNotePdfRoutes, invoicePdfRoutes } from "./facturx/pdf-routes";
 import { bankStatements } from "./bank-statements/routes";
+import { consolePage } from "./console/page-routes";
 import { MAX_STATEMENT_BYTES } from "./bank-statements/statement";
 
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -104,6 +105,7 @@ app.route("/pay", payRoutes);
 app.route("/t", trackingRoutes);
 app.route("/dev", devRoutes);
 app.route("/v1/console", consoleSessions);
+app.route("/", consolePage);
 mountDocs(app);
 
 /** Path patterns of every route, to tell a wrong method (405) from an unknown path (404). */

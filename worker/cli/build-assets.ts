@@ -32,6 +32,12 @@ export const ASSET_HEADERS = `/*
   Cross-Origin-Resource-Policy: cross-origin
   Cache-Control: public, max-age=300
 
+/console/chunks/*
+  Cache-Control: public, max-age=31536000, immutable
+
+/console/app.js
+  Cache-Control: no-cache
+
 /widget/*
   Access-Control-Allow-Origin: *
   Cross-Origin-Resource-Policy: cross-origin
@@ -48,6 +54,7 @@ export async function buildAssets(): Promise<void> {
   writeFileSync(join(out, "docs-assets/docs-init.js"), DOCS_INIT_JS);
   writeFileSync(join(out, "docs-assets/docs.css"), DOCS_CSS);
   await build({ configFile: join(root, "widget/vite.config.ts") });
+  await build({ configFile: join(root, "widget/vite.console.config.ts") });
   writeFileSync(join(out, "_headers"), ASSET_HEADERS);
 }
 

@@ -1,0 +1,55 @@
+/** One EventSource on the merchant's stream for the whole app. */
+export interface QuittanceEvent { id: string; type: string; created_at: string; data: unknown }
+
+/** `event` (CustomEvent<QuittanceEvent>) and `status` (CustomEvent<"open" | "reconnecting">). @example live.addEventListener("event", this.onEvent) */
+export const live: EventTarget = new EventTarget();
+const TYPES = ["customer.created","customer.updated","invoice.created","invoice.updated","invoice.issued","invoice.viewed","invoice.payment_processing","invoice.payment_failed","invoice.partially_paid","invoice.paid","invoice.reopened","invoice.overdue","invoice.voided","invoice.marked_uncollectible","credit_note.issued","payment.succeeded","payment.failed","payment.refunded","payment.disputed","reminder.sent","reminder.opened","reminder.clicked","settings.updated","webhook_endpoint.disabled"];
+let source: EventSource | undefined;
+let lastId: string | undefined;
+let status: "open" | "reconnecting" = "reconnecting";
+let retry: ReturnType<typeof setTimeout> | undefined;
+
+/** @example liveStatus() === "open" */
+export function liveStatus(): "open" | "reconnecting" {
+  return status;
+}
+
+function setStatus(s: "open" | "reconnecting"): void {
+  status = s;
+  live.dispatchEvent(new CustomEvent("status", { detail: s }));
+}
+
+function onMessage(message: MessageEvent<string>): void {
+  if (message.lastEventId) lastId = message.lastEventId;
+  try {
+    const event = JSON.parse(message.data) as QuittanceEvent;
+    if (event && typeof event === "object" && "type" in event) live.dispatchEvent(new CustomEvent("event", { detail: event }));
+  } catch { /* keep-alive or not JSON */ }
+}
+
+/** Shell only: opens the stream (again after a drop, resuming after the last event seen). @example startLive() */
+export function startLive(): void {
+  stopLive();
+  const url = lastId ? `/v1/events/stream?after=${encodeURIComponent(lastId)}` : "/v1/events/stream";
+  source = new EventSource(url, { withCredentials: true });
+  source.onopen = () => setStatus("open");
+  source.onmessage = onMessage;
+  source.onerror = () => {
+    setStatus("reconnecting");
+    if (source?.readyState === EventSource.CLOSED) retry = setTimeout(startLive, 2000);
+  };
+  // The API names each SSE message by its event type.
+  for (const type of TYPES) source.addEventListener(type, onMessage as EventListener);
+}
+
+/** Shell only. @example stopLive() */
+export function stopLive(): void {
+  clearTimeout(retry);
+  source?.close();
+  source = undefined;
+}
+
+/** Says something politely to screen readers (the shell's live region). @example announce("F2026-000003 payée") */
+export function announce(message: string): void {
+  window.dispatchEvent(new CustomEvent("qc-announce", { detail: message }));
+}
