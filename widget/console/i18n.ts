@@ -40,8 +40,8 @@ const locale = (): string => (lang() === "fr" ? "fr-FR" : "en-GB");
 
 /** Minor units → text. @example money(57600, "EUR") // "576,00 €" */
 export function money(minor: number, currency: string): string {
-  const code = currency.toUpperCase();
-  return formatMinorUnits(minor, isCurrency(code) ? currencyExponent(code) : 2, code, locale());
+  const code = currency.toLowerCase();
+  return formatMinorUnits(minor, isCurrency(code) ? currencyExponent(code) : 2, code.toUpperCase(), locale());
 }
 
 /** @example date("2026-12-02") // "2 déc. 2026" */

@@ -38,6 +38,11 @@ export function match(pathname: string, search = ""): Match | undefined {
   return undefined;
 }
 
+/** Whether this build has the page (the nav lists only those). @example pageAvailable("invoices") */
+export function pageAvailable(file: string): boolean {
+  return `./pages/${file}.ts` in pages;
+}
+
 /** Loads a page's module; false when that page is not in this build. @example await loadPage(route) */
 export async function loadPage(route: Route): Promise<boolean> {
   const load = pages[`./pages/${route.file}.ts`];

@@ -8,12 +8,13 @@ import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, T
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
 /** Draws (or redraws in place) a bar chart on a canvas; returns the chart. @example drawBars(c, ["a"], [{ label: "x", data: [1] }]) */
-export function drawBars(canvas: HTMLCanvasElement, labels: string[], datasets: { label: string; data: number[] }[], previous?: Chart): Chart {
+export function drawBars(canvas: HTMLCanvasElement, labels: string[], datasets: { label: string; data: number[]; backgroundColor?: string | string[] }[], previous?: Chart, text = "#545b66"): Chart {
   if (previous) {
+    previous.options.color = text;
     previous.data.labels = labels;
     previous.data.datasets = datasets;
     previous.update();
     return previous;
   }
-  return new Chart(canvas, { type: "bar", data: { labels, datasets }, options: { responsive: true, maintainAspectRatio: false, animation: false } });
+  return new Chart(canvas, { type: "bar", data: { labels, datasets }, options: { responsive: true, maintainAspectRatio: false, animation: false, color: text, scales: { x: { ticks: { color: text } }, y: { ticks: { color: text } } } } });
 }

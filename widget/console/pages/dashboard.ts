@@ -10,12 +10,23 @@ import type { Chart } from "chart.js";
 import type { AgingReportBody } from "../../../shared/schemas/aging";
 import type { CollectionsReport } from "../../../shared/schemas/collections";
 import { drawBars } from "../components/overview-charts";
-import { announce, api, live, money, register, t } from "../components/overview-shell";
+import { currencyExponent, isCurrency } from "../../../shared/currencies";
+import { api } from "../api";
+import { money, register, t } from "../i18n";
+import { setTitle } from "../router";
+import { base, tokens } from "../styles";
+import { announce, live } from "../live";
 
 register({
-  fr: { "dashboard.title": "Tableau de bord", "dashboard.outstanding": "Encours", "dashboard.overdue": "En retard", "dashboard.dso": "DSO (jours)", "dashboard.month": "Encaissé ce mois", "dashboard.last": "Mois dernier", "dashboard.aging": "Balance âgée", "dashboard.cash": "Encaissements et prévision", "dashboard.activity": "Activité du jour", "dashboard.updated": "Totaux mis à jour", "dashboard.paid": "{number} payée — {amount}", "dashboard.opened": "relance ouverte par {name}" },
-  en: { "dashboard.title": "Dashboard", "dashboard.outstanding": "Outstanding", "dashboard.overdue": "Overdue", "dashboard.dso": "DSO (days)", "dashboard.month": "Collected this month", "dashboard.last": "Last month", "dashboard.aging": "Ageing", "dashboard.cash": "Cash in and forecast", "dashboard.activity": "Today's activity", "dashboard.updated": "Totals updated", "dashboard.paid": "{number} paid — {amount}", "dashboard.opened": "reminder opened by {name}" },
+  fr: { "dashboard.title": "Tableau de bord", "dashboard.outstanding": "Encours", "dashboard.overdue": "En retard", "dashboard.dso": "DSO (jours)", "dashboard.month": "Encaissé ce mois", "dashboard.last": "Mois dernier", "dashboard.aging": "Balance âgée", "dashboard.cash": "Encaissements et prévision", "dashboard.activity": "Activité du jour", "dashboard.updated": "Totaux mis à jour", "dashboard.paid": "{number} payée — {amount}", "dashboard.opened": "relance ouverte par {name}", "dashboard.payment": "Paiement reçu — {amount} ({method})", "dashboard.method.card": "carte", "dashboard.method.bank_transfer": "virement", "dashboard.method.cheque": "chèque", "dashboard.method.cash": "espèces", "dashboard.method.other": "autre", "dashboard.method.paypal": "PayPal", "dashboard.method.stripe_checkout": "Stripe Checkout", "dashboard.method.sandbox": "carte de test" },
+  en: { "dashboard.title": "Dashboard", "dashboard.outstanding": "Outstanding", "dashboard.overdue": "Overdue", "dashboard.dso": "DSO (days)", "dashboard.month": "Collected this month", "dashboard.last": "Last month", "dashboard.aging": "Ageing", "dashboard.cash": "Cash in and forecast", "dashboard.activity": "Today's activity", "dashboard.updated": "Totals updated", "dashboard.paid": "{number} paid — {amount}", "dashboard.opened": "reminder opened by {name}", "dashboard.payment": "Payment received — {amount} ({method})", "dashboard.method.card": "card", "dashboard.method.bank_transfer": "bank transfer", "dashboard.method.cheque": "cheque", "dashboard.method.cash": "cash", "dashboard.method.other": "other", "dashboard.method.paypal": "PayPal", "dashboard.method.stripe_checkout": "Stripe Checkout", "dashboard.method.sandbox": "test card" },
 });
+
+/** A chart's value in major units (the chart only draws it; the figures shown as text stay integers formatted by money()). */
+function major(minor: number, currency: string): number {
+  const code = currency.toLowerCase();
+  return minor / 10 ** (isCurrency(code) ? currencyExponent(code) : 2);
+}
 
 interface LiveEvent { type: string; data: Record<string, unknown> }
 
@@ -23,22 +34,20 @@ interface LiveEvent { type: string; data: Record<string, unknown> }
 function sentence(event: LiveEvent): string | null {
   const d = event.data;
   const str = (k: string): string => (typeof d[k] === "string" ? (d[k] as string) : "");
-  if (event.type === "invoice.paid" || event.type === "payment.succeeded") {
-    const amount = typeof d["amount"] === "number" ? money(d["amount"] as number, str("currency") || "eur") : "";
-    return t("dashboard.paid", { number: str("number") || str("invoice"), amount });
-  }
+  const amount = (k: string): string => (typeof d[k] === "number" ? money(d[k] as number, str("currency") || "eur") : "");
+  if (event.type === "invoice.paid") return t("dashboard.paid", { number: str("number"), amount: amount("total") });
+  if (event.type === "payment.succeeded") return t("dashboard.payment", { amount: amount("amount"), method: t(`dashboard.method.${str("method")}`) });
   if (event.type === "reminder.opened") return t("dashboard.opened", { name: str("customer_name") || str("customer") });
   return null;
 }
 
 export class QcDashboard extends LitElement {
-  static override styles = css`
-    :host { display: block; padding: 1rem; }
+  static override styles = [tokens, base, css`
+    :host { display: block; }
     .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: 1rem; }
     .card { border: 1px solid currentColor; border-radius: 0.5rem; padding: 0.75rem; }
     .chart { position: relative; height: 16rem; max-width: 100%; }
-    .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-  `;
+  `];
   private aging: AgingReportBody | null = null;
   private collections: CollectionsReport | null = null;
   private activity: string[] = [];
@@ -53,7 +62,7 @@ export class QcDashboard extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    document.title = t("dashboard.title");
+    setTitle(t("dashboard.title"));
     live.addEventListener("event", this.onEvent);
     void this.load(false);
   }
@@ -80,19 +89,31 @@ export class QcDashboard extends LitElement {
     const root = this.renderRoot as ShadowRoot;
     const agingCanvas = root.querySelector<HTMLCanvasElement>("#aging");
     const cashCanvas = root.querySelector<HTMLCanvasElement>("#cash");
-    if (this.aging && agingCanvas) {
+    const style = getComputedStyle(this);
+    const accent = style.getPropertyValue("--_a").trim() || "#1f4fd1";
+    const muted = style.getPropertyValue("--_m").trim() || "#545b66";
+    const charted = this.chartCurrency();
+    if (this.aging && agingCanvas && charted) {
       const keys = this.aging.buckets.map((b) => b.key);
-      this.charts.aging = drawBars(agingCanvas, keys, this.aging.currencies.map((c) => ({ label: c.currency.toUpperCase(), data: keys.map((k) => (c.buckets[k] ?? 0) / 100) })), this.charts.aging);
+      const c = this.aging.currencies.find((entry) => entry.currency === charted)!;
+      this.charts.aging = drawBars(agingCanvas, keys, [{ label: charted.toUpperCase(), data: keys.map((k) => major(c.buckets[k] ?? 0, charted)), backgroundColor: keys.map((k) => (k === "current" ? muted : accent)) }], this.charts.aging, muted);
     }
     if (this.collections && cashCanvas) {
       const c = this.collections;
       const labels = [...c.periods.map((p) => p.period), ...c.forecast.weeks.map((w) => w.week)];
-      const datasets = c.currencies.map((cur) => ({
+      const datasets = c.currencies.filter((cur) => cur === charted).map((cur) => ({
         label: cur.toUpperCase(),
-        data: [...c.periods.map((p) => (p.currencies.find((x) => x.currency === cur)?.cash_received.net ?? 0) / 100), ...c.forecast.weeks.map((w) => (w.currencies.find((x) => x.currency === cur)?.expected ?? 0) / 100)],
+        backgroundColor: [...c.periods.map(() => accent), ...c.forecast.weeks.map(() => muted)],
+        data: [...c.periods.map((p) => major(p.currencies.find((x) => x.currency === cur)?.cash_received.net ?? 0, cur)), ...c.forecast.weeks.map((w) => major(w.currencies.find((x) => x.currency === cur)?.expected ?? 0, cur))],
       }));
-      this.charts.cash = drawBars(cashCanvas, labels, datasets, this.charts.cash);
+      this.charts.cash = drawBars(cashCanvas, labels, datasets, this.charts.cash, muted);
     }
+  }
+
+  /** The charts draw one currency (amounts of different currencies share no axis): EUR when the merchant has some, else its first. */
+  private chartCurrency(): string | undefined {
+    const currencies = this.aging?.currencies ?? [];
+    return [...currencies].sort((x, y) => (x.currency === "eur" ? -1 : y.currency === "eur" ? 1 : 0))[0]?.currency;
   }
 
   override render(): unknown {
@@ -101,17 +122,17 @@ export class QcDashboard extends LitElement {
     return html`<h1 tabindex="-1">${t("dashboard.title")}</h1>
       <section class="cards" aria-label=${t("dashboard.outstanding")}>
         ${a?.currencies.map((c) => html`<div class="card" data-currency=${c.currency}>
-          <p>${t("dashboard.outstanding")}: <strong>${money(c.total, c.currency)}</strong></p>
+          <p>${t("dashboard.outstanding")}: <strong data-outstanding>${money(c.total, c.currency)}</strong></p>
           <p>${t("dashboard.overdue")}: <strong data-overdue>${money(overdue(c), c.currency)}</strong></p>
           <p>${t("dashboard.dso")}: ${this.collections?.summary.find((s) => s.currency === c.currency)?.dso ?? "—"}</p>
         </div>`)}
       </section>
-      <h2>${t("dashboard.aging")}</h2>
+      <h2>${t("dashboard.aging")} (${this.chartCurrency()?.toUpperCase() ?? ""})</h2>
       <div class="chart"><canvas id="aging" role="img" aria-label=${t("dashboard.aging")}></canvas></div>
       <table class="sr-only"><caption>${t("dashboard.aging")}</caption>
         ${a?.currencies.map((c) => html`<tr><th scope="row">${c.currency.toUpperCase()}</th>${a.buckets.map((b) => html`<td>${b.key}: ${money(c.buckets[b.key] ?? 0, c.currency)}</td>`)}</tr>`)}
       </table>
-      <h2>${t("dashboard.cash")}</h2>
+      <h2>${t("dashboard.cash")} (${this.chartCurrency()?.toUpperCase() ?? ""})</h2>
       <div class="chart"><canvas id="cash" role="img" aria-label=${t("dashboard.cash")}></canvas></div>
       <h2>${t("dashboard.activity")}</h2>
       <ul>${this.activity.map((line) => html`<li>${line}</li>`)}</ul>`;

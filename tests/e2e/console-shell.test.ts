@@ -1,0 +1,92 @@
+/**
+ * The console in real Chromium against the running server: signed in by a one-time link, the
+ * dashboard's figures are the reports', it is accessible in light and dark and at phone width, the
+ * accountant's session shows no write control, and sign-out returns to the sign-in screen.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { BrowserContext } from "playwright-core";
+import { openBrowser, shot } from "./browser";
+import { axe, openConsole, writeControls } from "./console";
+import { base, expectCall } from "./http";
+
+let context: BrowserContext;
+beforeAll(async () => { context = await openBrowser(); }, 60_000);
+afterAll(async () => { await context?.close(); });
+
+describe("the console", () => {
+  it("should sign in from the one-time link, drop it from the address bar and show the overdue total of GET /v1/reports/aging", async () => {
+    const page = await openConsole(context);
+    expect(new URL(page.url()).hash).toBe("");
+    expect(new URL(page.url()).pathname).toBe("/console");
+    const aging = await expectCall<{ currencies: { currency: string; total: number; buckets: Record<string, number> }[] }>(200, inject("e2eSecretKey"), "GET", "/v1/reports/aging?by=currency");
+    const eur = aging.currencies.find((entry) => entry.currency === "eur")!;
+    const overdue = eur.total - (eur.buckets["current"] ?? 0);
+    expect(overdue).toBeGreaterThan(0);
+    const shown = await page.locator('qc-dashboard [data-currency="eur"] [data-overdue]').textContent();
+    const expected = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" }).format(overdue / 100);
+    expect(shown?.replace(/\s/g, " ")).toBe(expected.replace(/\s/g, " "));
+    await page.locator('[data-live="open"]').waitFor();
+    await shot(page, "console-dashboard");
+    expect(await axe(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: "dark" });
+    await shot(page, "console-dashboard-dark");
+    expect(await axe(page)).toEqual([]);
+    await page.setViewportSize({ width: 375, height: 800 });
+    await shot(page, "console-dashboard-phone");
+    expect(await axe(page)).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it("should change the outstanding total within a second when an invoice is issued and then paid, without a reload", async () => {
+    const page = await openConsole(context);
+    await page.locator('[data-live="open"]').waitFor();
+    const outstanding = page.locator('qc-dashboard [data-currency="eur"] [data-outstanding]');
+    const before = await outstanding.textContent();
+    const key = inject("e2eSecretKey");
+    const customer = await expectCall<{ id: string }>(201, key, "POST", "/v1/customers", { name: "Console Live SARL", email: "live@example.com" });
+    const invoice = await expectCall<{ id: string; amount_due: number }>(201, key, "POST", "/v1/invoices", {
+      customer: customer.id, currency: "eur", lines: [{ description: "Pain de campagne", quantity: 10, unit_amount: 450, tax_rate: 550 }], issue: true,
+    });
+    let started = Date.now();
+    await page.waitForFunction((previous) => {
+      const cell = document.querySelector("qc-app")?.shadowRoot?.querySelector("qc-dashboard")?.shadowRoot?.querySelector('[data-currency="eur"] [data-outstanding]');
+      return cell !== null && cell !== undefined && cell.textContent !== previous;
+    }, before, { timeout: 1000 });
+    expect(Date.now() - started).toBeLessThan(1000);
+    const raised = await outstanding.textContent();
+    started = Date.now();
+    await expectCall(201, key, "POST", "/v1/payments", { method: "bank_transfer", amount: invoice.amount_due, currency: "eur", allocations: [{ invoice: invoice.id, amount: invoice.amount_due }] });
+    await page.waitForFunction((previous) => {
+      const cell = document.querySelector("qc-app")?.shadowRoot?.querySelector("qc-dashboard")?.shadowRoot?.querySelector('[data-currency="eur"] [data-outstanding]');
+      return cell !== null && cell !== undefined && cell.textContent !== previous;
+    }, raised, { timeout: 1000 });
+    expect(await outstanding.textContent()).toBe(before);
+    await page.locator("qc-dashboard li", { hasText: /^Paiement reçu — 47,48.€ \(virement\)$/ }).waitFor();
+    await page.locator("qc-dashboard li", { hasText: /^F\d{4}-\d+ payée — 47,48.€$/ }).waitFor();
+    await shot(page, "console-dashboard-live");
+    await page.close();
+  }, 60_000);
+
+  it("should show the accountant's read-only session with its badge and no write control", async () => {
+    const page = await openConsole(context, { readOnly: true });
+    await page.getByText(/Lecture seule/).waitFor();
+    expect(await writeControls(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("should keep the session on a deep-link reload and end it at sign-out, back on the sign-in screen", async () => {
+    const page = await openConsole(context);
+    await page.goto(`${base()}/console/invoices/inv_nope`);
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    await page.getByRole("button", { name: "Se déconnecter" }).click();
+    await page.getByRole("heading", { name: "Console marchand" }).waitFor();
+    expect(await page.evaluate(async () => (await fetch("/v1/console/session")).status)).toBe(401);
+    await shot(page, "console-sign-in");
+    expect(await axe(page)).toEqual([]);
+    await page.reload();
+    await page.getByLabel(/Clé secrète/).fill(inject("e2eReadOnlyKey"));
+    await page.keyboard.press("Enter");
+    await page.locator("qc-dashboard h1").waitFor();
+    await page.close();
+  }, 60_000);
+});
