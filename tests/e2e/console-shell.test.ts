@@ -25,6 +25,12 @@ describe("the console", () => {
     const shown = await page.locator('qc-dashboard [data-currency="eur"] [data-overdue]').textContent();
     const expected = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" }).format(overdue / 100);
     expect(shown?.replace(/\s/g, " ")).toBe(expected.replace(/\s/g, " "));
+    const today = new Date();
+    const lastMonth = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 1)).toISOString().slice(0, 10);
+    const months = await expectCall<{ periods: { currencies: { currency: string; cash_received: { net: number } }[] }[] }>(200, inject("e2eSecretKey"), "GET", `/v1/reports/collections?from=${lastMonth}&to=${today.toISOString().slice(0, 10)}&interval=month`);
+    const thisMonth = months.periods.at(-1)!.currencies.find((entry) => entry.currency === "eur")?.cash_received.net ?? 0;
+    const collected = await page.locator('qc-dashboard [data-currency="eur"] [data-collected]').textContent();
+    expect(collected?.replace(/\s/g, " ")).toBe(new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" }).format(thisMonth / 100).replace(/\s/g, " "));
     await page.locator('[data-live="open"]').waitFor();
     await shot(page, "console-dashboard");
     expect(await axe(page)).toEqual([]);

@@ -5,7 +5,7 @@
  * @example
  * document.body.append(document.createElement("qc-dashboard"));
  */
-import { css, html, LitElement } from "lit";
+import { css, html, LitElement, nothing } from "lit";
 import type { Chart } from "chart.js";
 import type { AgingReportBody } from "../../../shared/schemas/aging";
 import type { CollectionsReport } from "../../../shared/schemas/collections";
@@ -18,8 +18,8 @@ import { base, tokens } from "../styles";
 import { announce, live } from "../live";
 
 register({
-  fr: { "dashboard.title": "Tableau de bord", "dashboard.outstanding": "Encours", "dashboard.overdue": "En retard", "dashboard.dso": "DSO (jours)", "dashboard.month": "Encaissé ce mois", "dashboard.last": "Mois dernier", "dashboard.aging": "Balance âgée", "dashboard.cash": "Encaissements et prévision", "dashboard.activity": "Activité du jour", "dashboard.updated": "Totaux mis à jour", "dashboard.paid": "{number} payée — {amount}", "dashboard.opened": "relance ouverte par {name}", "dashboard.payment": "Paiement reçu — {amount} ({method})", "dashboard.method.card": "carte", "dashboard.method.bank_transfer": "virement", "dashboard.method.cheque": "chèque", "dashboard.method.cash": "espèces", "dashboard.method.other": "autre", "dashboard.method.paypal": "PayPal", "dashboard.method.stripe_checkout": "Stripe Checkout", "dashboard.method.sandbox": "carte de test" },
-  en: { "dashboard.title": "Dashboard", "dashboard.outstanding": "Outstanding", "dashboard.overdue": "Overdue", "dashboard.dso": "DSO (days)", "dashboard.month": "Collected this month", "dashboard.last": "Last month", "dashboard.aging": "Ageing", "dashboard.cash": "Cash in and forecast", "dashboard.activity": "Today's activity", "dashboard.updated": "Totals updated", "dashboard.paid": "{number} paid — {amount}", "dashboard.opened": "reminder opened by {name}", "dashboard.payment": "Payment received — {amount} ({method})", "dashboard.method.card": "card", "dashboard.method.bank_transfer": "bank transfer", "dashboard.method.cheque": "cheque", "dashboard.method.cash": "cash", "dashboard.method.other": "other", "dashboard.method.paypal": "PayPal", "dashboard.method.stripe_checkout": "Stripe Checkout", "dashboard.method.sandbox": "test card" },
+  fr: { "dashboard.title": "Tableau de bord", "dashboard.outstanding": "Encours", "dashboard.overdue": "En retard", "dashboard.dso": "DSO (jours)", "dashboard.month": "Encaissé ce mois", "dashboard.vs": "(mois dernier : {amount})", "dashboard.forecast": "prévision", "dashboard.aging": "Balance âgée", "dashboard.cash": "Encaissements et prévision", "dashboard.activity": "Activité du jour", "dashboard.updated": "Totaux mis à jour", "dashboard.paid": "{number} payée — {amount}", "dashboard.opened": "relance ouverte par {name}", "dashboard.payment": "Paiement reçu — {amount} ({method})", "dashboard.method.card": "carte", "dashboard.method.bank_transfer": "virement", "dashboard.method.cheque": "chèque", "dashboard.method.cash": "espèces", "dashboard.method.other": "autre", "dashboard.method.paypal": "PayPal", "dashboard.method.stripe_checkout": "Stripe Checkout", "dashboard.method.sandbox": "carte de test" },
+  en: { "dashboard.title": "Dashboard", "dashboard.outstanding": "Outstanding", "dashboard.overdue": "Overdue", "dashboard.dso": "DSO (days)", "dashboard.month": "Collected this month", "dashboard.vs": "(last month: {amount})", "dashboard.forecast": "forecast", "dashboard.aging": "Ageing", "dashboard.cash": "Cash in and forecast", "dashboard.activity": "Today's activity", "dashboard.updated": "Totals updated", "dashboard.paid": "{number} paid — {amount}", "dashboard.opened": "reminder opened by {name}", "dashboard.payment": "Payment received — {amount} ({method})", "dashboard.method.card": "card", "dashboard.method.bank_transfer": "bank transfer", "dashboard.method.cheque": "cheque", "dashboard.method.cash": "cash", "dashboard.method.other": "other", "dashboard.method.paypal": "PayPal", "dashboard.method.stripe_checkout": "Stripe Checkout", "dashboard.method.sandbox": "test card" },
 });
 
 /** A chart's value in major units (the chart only draws it; the figures shown as text stay integers formatted by money()). */
@@ -50,6 +50,7 @@ export class QcDashboard extends LitElement {
   `];
   private aging: AgingReportBody | null = null;
   private collections: CollectionsReport | null = null;
+  private months: CollectionsReport | null = null;
   private activity: string[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private charts: { aging?: Chart; cash?: Chart } = {};
@@ -75,9 +76,12 @@ export class QcDashboard extends LitElement {
   private async load(announceIt: boolean): Promise<void> {
     const today = new Date().toISOString().slice(0, 10);
     const from = new Date(Date.now() - 56 * 86_400_000).toISOString().slice(0, 10);
-    [this.aging, this.collections] = await Promise.all([
+    const now = new Date();
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 10);
+    [this.aging, this.collections, this.months] = await Promise.all([
       api<AgingReportBody>("/v1/reports/aging", { query: { by: "currency" } }),
       api<CollectionsReport>("/v1/reports/collections", { query: { from, to: today, interval: "week" } }),
+      api<CollectionsReport>("/v1/reports/collections", { query: { from: lastMonth, to: today, interval: "month" } }),
     ]);
     this.requestUpdate();
     await this.updateComplete;
@@ -116,6 +120,25 @@ export class QcDashboard extends LitElement {
     return [...currencies].sort((x, y) => (x.currency === "eur" ? -1 : y.currency === "eur" ? 1 : 0))[0]?.currency;
   }
 
+  /** Cash received (net of refunds) in last month's and this month's period of the monthly report. */
+  private collected(currency: string): { last: number; current: number } {
+    const periods = this.months?.periods ?? [];
+    const net = (index: number) => periods[index]?.currencies.find((entry) => entry.currency === currency)?.cash_received.net ?? 0;
+    return { last: net(periods.length - 2), current: net(periods.length - 1) };
+  }
+
+  /** The cash-in chart's figures as a table, for screen readers. */
+  private cashTable(): unknown {
+    const c = this.collections;
+    const cur = this.chartCurrency();
+    if (!c || !cur) return nothing;
+    const rows = [
+      ...c.periods.map((p) => [p.period, p.currencies.find((x) => x.currency === cur)?.cash_received.net ?? 0] as const),
+      ...c.forecast.weeks.map((w) => [`${w.week} (${t("dashboard.forecast")})`, w.currencies.find((x) => x.currency === cur)?.expected ?? 0] as const),
+    ];
+    return html`<table class="sr-only"><caption>${t("dashboard.cash")}</caption>${rows.map(([label, amount]) => html`<tr><th scope="row">${label}</th><td>${money(amount, cur)}</td></tr>`)}</table>`;
+  }
+
   override render(): unknown {
     const a = this.aging;
     const overdue = (c: AgingReportBody["currencies"][number]): number => c.total - (c.buckets["current"] ?? 0);
@@ -124,6 +147,8 @@ export class QcDashboard extends LitElement {
         ${a?.currencies.map((c) => html`<div class="card" data-currency=${c.currency}>
           <p>${t("dashboard.outstanding")}: <strong data-outstanding>${money(c.total, c.currency)}</strong></p>
           <p>${t("dashboard.overdue")}: <strong data-overdue>${money(overdue(c), c.currency)}</strong></p>
+          <p>${t("dashboard.month")}: <strong data-collected>${money(this.collected(c.currency).current, c.currency)}</strong>
+            ${t("dashboard.vs", { amount: money(this.collected(c.currency).last, c.currency) })}</p>
           <p>${t("dashboard.dso")}: ${this.collections?.summary.find((s) => s.currency === c.currency)?.dso ?? "—"}</p>
         </div>`)}
       </section>
@@ -134,6 +159,7 @@ export class QcDashboard extends LitElement {
       </table>
       <h2>${t("dashboard.cash")} (${this.chartCurrency()?.toUpperCase() ?? ""})</h2>
       <div class="chart"><canvas id="cash" role="img" aria-label=${t("dashboard.cash")}></canvas></div>
+      ${this.cashTable()}
       <h2>${t("dashboard.activity")}</h2>
       <ul>${this.activity.map((line) => html`<li>${line}</li>`)}</ul>`;
   }
