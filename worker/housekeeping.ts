@@ -1,5 +1,6 @@
 /**
- * The cron's chores (every minute): drop expired idempotency records and sessions, seal any event
+ * The cron's chores (every minute): drop expired idempotency records, client and console sessions
+ * and sign-in links, seal any event
  * left unsealed, sign a checkpoint of every chain head that moved (events/checkpoint.ts), and nudge
  * the hubs of merchants with webhook endpoints so an event whose notify was lost is still delivered
  * within a minute; re-read from their provider the payments left in flight for more than 15
@@ -19,9 +20,11 @@ import { runReminders } from "./reminders/run";
 export async function runHousekeeping(env: Env, now: Date, ctx: { waitUntil(promise: Promise<unknown>): void }): Promise<void> {
   const idempotencyCutoff = new Date(now.getTime() - IDEMPOTENCY_RETENTION_HOURS * 3_600_000).toISOString();
   const sessionCutoff = new Date(now.getTime() - 86_400_000).toISOString();
-  const [, , unsealed, withEndpoints] = await env.DB.batch<{ merchant_id: string }>([
+  const [, , , , unsealed, withEndpoints] = await env.DB.batch<{ merchant_id: string }>([
     env.DB.prepare("DELETE FROM idempotency_keys WHERE created_at < ?").bind(idempotencyCutoff),
     env.DB.prepare("DELETE FROM client_sessions WHERE expires_at < ?").bind(sessionCutoff),
+    env.DB.prepare("DELETE FROM console_sessions WHERE expires_at < ?").bind(sessionCutoff),
+    env.DB.prepare("DELETE FROM console_sign_in_links WHERE expires_at < ?").bind(sessionCutoff),
     env.DB.prepare("SELECT DISTINCT merchant_id FROM events WHERE hash IS NULL"),
     env.DB.prepare("SELECT DISTINCT merchant_id FROM webhook_endpoints WHERE status = 'active'"),
   ]);

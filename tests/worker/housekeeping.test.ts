@@ -42,6 +42,27 @@ describe("the cron", () => {
     expect(results.map((row) => row.token_hash)).toEqual(["hk-just"]);
   });
 
+  it("should delete console sessions and sign-in links expired for more than a day when it runs", async () => {
+    const merchant = await createMerchant();
+    const key = (await env.DB.prepare("SELECT id FROM api_keys WHERE merchant_id = ? AND scope = 'full'").bind(merchant.id).first<{ id: string }>())!.id;
+    const now = new Date();
+    const longExpired = new Date(now.getTime() - 25 * 3_600_000).toISOString();
+    const justExpired = new Date(now.getTime() - 60_000).toISOString();
+    const session = "INSERT INTO console_sessions (id, token_hash, merchant_id, key_id, scope, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, 'full', ?, ?, ?)";
+    const link = "INSERT INTO console_sign_in_links (id, token_hash, merchant_id, key_id, scope, created_at, expires_at) VALUES (?, ?, ?, ?, 'full', ?, ?)";
+    await env.DB.batch([
+      env.DB.prepare(session).bind("hk-long", "hk-long", merchant.id, key, longExpired, longExpired, longExpired),
+      env.DB.prepare(session).bind("hk-just", "hk-just", merchant.id, key, justExpired, justExpired, justExpired),
+      env.DB.prepare(link).bind("hk-long", "hk-long", merchant.id, key, longExpired, longExpired),
+      env.DB.prepare(link).bind("hk-just", "hk-just", merchant.id, key, justExpired, justExpired),
+    ]);
+    await runCron(now);
+    for (const table of ["console_sessions", "console_sign_in_links"]) {
+      const { results } = await env.DB.prepare(`SELECT id FROM ${table} WHERE id LIKE 'hk-%'`).all<{ id: string }>();
+      expect(results.map((row) => row.id), table).toEqual(["hk-just"]);
+    }
+  });
+
   it("should seal events left unsealed when it runs", async () => {
     const merchant = await createMerchant();
     await env.DB.batch([appendEvent(env.DB, { merchantId: merchant.id, type: "settings.updated", data: { fields: [] }, now: new Date() })]);
