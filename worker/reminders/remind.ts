@@ -38,7 +38,12 @@ async function requireInvoice(db: D1Database, merchantId: string, invoiceId: str
 /** The reminder timeline of an invoice, and when it was paid. */
 export async function reminderTimeline(db: D1Database, merchantId: string, invoiceId: string) {
   const invoice = await requireInvoice(db, merchantId, invoiceId);
-  return { reminders: (await listReminders(db, invoice.id)).map(serializeReminder), paidAt: invoice.paid_at };
+  const [rows, control] = await Promise.all([listReminders(db, invoice.id), invoiceReminderControl(db, invoice.id)]);
+  return {
+    reminders: rows.map(serializeReminder),
+    paidAt: invoice.paid_at,
+    settings: { paused: Boolean(control?.paused), promise_until: control?.promise_until ?? null, steps: control?.custom_steps ? (JSON.parse(control.custom_steps) as number[]) : null },
+  };
 }
 
 /** Seconds until the next UTC midnight, when the daily limits start again. */

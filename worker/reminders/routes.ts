@@ -12,6 +12,7 @@ import { reminderTimeline, remindNow, updateInvoiceReminders } from "./remind";
 
 const IdParam = z.object({ id: z.string().max(64).meta({ param: { name: "id", in: "path" } }) });
 const tag = ["Reminders"];
+const ReminderSettingsResponse = z.object({ paused: z.boolean(), promise_until: z.string().nullable(), steps: z.array(z.int()).nullable() });
 export const reminderRoutes = createRouter();
 
 reminderRoutes.openapi(
@@ -20,11 +21,11 @@ reminderRoutes.openapi(
     summary: "The reminder timeline: scheduled → sent → opened → clicked → viewed (and the invoice's paid_at)",
     middleware: [requireSecretKey("read")] as const,
     request: { params: IdParam },
-    responses: { 200: jsonResponse(listOf(ReminderSchema).extend({ paid_at: z.string().nullable() }), "The reminders, by day."), ...problemResponses },
+    responses: { 200: jsonResponse(listOf(ReminderSchema).extend({ paid_at: z.string().nullable(), settings: ReminderSettingsResponse.meta({ description: "The invoice's own reminder settings: paused, a promise to pay (reminders held until that day has passed), a custom schedule." }) }), "The reminders, by day."), ...problemResponses },
   }),
   async (c) => {
-    const { reminders, paidAt } = await reminderTimeline(c.env.DB, c.get("caller").merchantId, c.req.valid("param").id);
-    return c.json({ data: reminders, has_more: false, next: null, paid_at: paidAt }, 200);
+    const { reminders, paidAt, settings } = await reminderTimeline(c.env.DB, c.get("caller").merchantId, c.req.valid("param").id);
+    return c.json({ data: reminders, has_more: false, next: null, paid_at: paidAt, settings }, 200);
   },
 );
 
@@ -39,7 +40,6 @@ reminderRoutes.openapi(
   async (c) => c.json(await remindNow(c.env, c.get("caller").merchantId, c.req.valid("param").id, Boolean(c.req.valid("json").force), new Date()), 202),
 );
 
-const ReminderSettingsResponse = z.object({ paused: z.boolean(), promise_until: z.string().nullable(), steps: z.array(z.int()).nullable() });
 
 reminderRoutes.openapi(
   createRoute({

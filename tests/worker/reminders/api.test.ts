@@ -203,6 +203,8 @@ describe("PUT /v1/invoices/:id/reminder_settings", () => {
     const set = await put({ paused: true, promise_until: promise, steps: [-8, 5] });
     expect(set.status, set.text).toBe(200);
     expect(set.body).toEqual({ paused: true, promise_until: promise, steps: [-8, 5] });
+    // The timeline says so too (the console shows why reminders are held).
+    expect((await api(merchant.key, "GET", `/v1/invoices/${invoice.id}/reminders`)).body).toMatchObject({ settings: { paused: true, promise_until: promise, steps: [-8, 5] } });
     // -8 falls on day 2, before the promise: held to the day after it.
     expect(await schedule()).toEqual([`-8@${addDays(start, 6)}`, `5@${addDays(due, 5)}`]);
 
@@ -221,6 +223,7 @@ describe("PUT /v1/invoices/:id/reminder_settings", () => {
     expect((await put({ promise_until: addDays(start, 1) })).status).toBe(200);
     expect(await schedule()).toEqual([`-8@${addDays(start, 2)}`, `5@${addDays(due, 5)}`]);
 
+    expect((await api(merchant.key, "GET", `/v1/invoices/${invoice.id}/reminders`)).body).toMatchObject({ settings: { paused: false, promise_until: addDays(start, 1), steps: [-8, 5] } });
     const back = await put({ steps: null });
     expect(back.body).toEqual({ paused: false, promise_until: addDays(start, 1), steps: null });
     expect(await schedule()).toEqual([-3, 0, 7, 15, 30].map((step) => `${step}@${addDays(due, step)}`));
