@@ -25,3 +25,18 @@ export function formatMinorUnits(amount: number, exponent: number, currency: str
     minorToDecimal(amount, exponent) as Intl.StringNumericLiteral,
   );
 }
+
+/**
+ * A typed decimal amount ("1 234,56", "1234.56") → integer minor units, or null when it is not a
+ * plain non-negative number with at most `exponent` decimals (never through a float).
+ * @example decimalToMinor("576,00", 2) // 57600
+ * @example decimalToMinor("1.005", 2) // null
+ */
+export function decimalToMinor(text: string, exponent: number): number | null {
+  const match = /^(\d{1,13})(?:[.,](\d*))?$/.exec(text.replace(/[\s\u00a0\u202f]/g, ""));
+  if (!match) return null;
+  const decimals = match[2] ?? "";
+  if (decimals.length > exponent) return null;
+  const value = Number(match[1]) * 10 ** exponent + Number(decimals.padEnd(exponent, "0") || "0");
+  return Number.isSafeInteger(value) ? value : null;
+}

@@ -1,6 +1,8 @@
 import { LitElement, html, nothing } from "lit";
-import { t } from "../i18n";
+import { register, t } from "../i18n";
 import { tokens, base } from "../styles";
+
+register({ fr: { "shell.pager": "Pages", "shell.next": "Page suivante" }, en: { "shell.pager": "Pages", "shell.next": "Next page" } });
 
 /** Cursor paging: emits `qc-page` with `detail: { cursor }`. @example html`<qc-pager .next=${last?.id} ?hasMore=${list.has_more}></qc-pager>` */
 export class QcPager extends LitElement {

@@ -1,6 +1,11 @@
 import { LitElement, html } from "lit";
-import { t } from "../i18n";
+import { register, t } from "../i18n";
 import { tokens, base } from "../styles";
+
+register({
+  fr: { "status.draft": "Brouillon", "status.open": "À payer", "status.partially_paid": "Payée en partie", "status.paid": "Payée", "status.void": "Annulée", "status.uncollectible": "Irrécouvrable", "status.overdue": "En retard" },
+  en: { "status.draft": "Draft", "status.open": "Open", "status.partially_paid": "Partly paid", "status.paid": "Paid", "status.void": "Void", "status.uncollectible": "Uncollectible", "status.overdue": "Overdue" },
+});
 
 /** An invoice status as a badge. @example html`<qc-status-badge status="paid"></qc-status-badge>` */
 export class QcStatusBadge extends LitElement {
