@@ -28,6 +28,7 @@ import { devRoutes } from "./dev/routes";
 import { consoleSessions } from "./console/routes";
 import { payRoutes } from "./pay/routes";
 import { reminderRoutes } from "./reminders/routes";
+import { reminderPreviewRoutes } from "./reminders/preview-routes";
 import { trackingRoutes } from "./reminders/tracking-routes";
 import { csvExports } from "./exports/csv-routes";
 import { collections } from "./reports/collections-routes";
@@ -78,6 +79,7 @@ for (const path of ["/", "/index.html"]) {
 app.route("/v1/customers", customers);
 app.route("/v1/invoices", invoices);
 app.route("/v1/invoices", reminderRoutes);
+app.route("/v1/reminders", reminderPreviewRoutes);
 app.route("/v1/invoices", invoiceCreditNotes);
 app.route("/v1/credit_notes", creditNotes);
 app.route("/v1/invoices", invoiceFacturx);

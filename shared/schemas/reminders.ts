@@ -125,3 +125,25 @@ export const ReminderSchema = z
     viewed_at: z.string().nullable(),
   })
   .meta({ id: "Reminder" });
+
+export const ReminderPreviewRequest = z
+  .strictObject({
+    invoice: z.string().min(1).max(64).meta({ description: "The invoice whose reminder to render." }),
+    locale: z.enum(["fr", "en"]).optional().meta({ description: "Default: the customer's language, as the real send." }),
+    template: ReminderTemplate.optional().meta({ description: "An unsaved template to render instead of the one the saved policy would pick." }),
+    signature: z.string().max(2000).optional().meta({ description: "An unsaved email signature." }),
+  })
+  .meta({ id: "ReminderPreviewRequest" });
+
+export const ReminderPreviewSchema = z
+  .object({
+    object: z.literal("reminder_preview"),
+    invoice: z.string(),
+    locale: z.enum(["fr", "en"]),
+    to: z.string(),
+    from: z.string(),
+    subject: z.string(),
+    text: z.string(),
+    html: z.string(),
+  })
+  .meta({ id: "ReminderPreview" });

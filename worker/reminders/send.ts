@@ -17,7 +17,7 @@ import { lateFeesToday } from "./late-fee-policy";
 import { renderReminder } from "./render";
 import { trackingUrls } from "./tracking";
 import { senderAddress, transportFor } from "./transport";
-import { claimReminder, finishReminder as finish, invoiceOfReminder, invoiceReminderControl, isDisputed, markSent, merchantName, reminderRecipient } from "./queries";
+import { claimReminder, finishReminder as finish, invoiceOfReminder, invoiceReminderControl, isDisputed, markSent, merchantName, reminderRecipient, type RemindedInvoice } from "./queries";
 import { isManualStep } from "./schedule";
 
 export interface ReminderMessage {
@@ -31,6 +31,56 @@ export function templateFor(policy: ReminderPolicyValue, offset: number, locale:
   const steps = [...policy.steps].sort((a, b) => a.offset_days - b.offset_days);
   const step = steps.find((candidate) => candidate.offset_days === offset) ?? [...steps].reverse().find((candidate) => candidate.offset_days <= offset) ?? steps[0];
   return step?.templates[locale] ?? null;
+}
+
+/** What a reminder can be composed from instead of the saved policy (the console's preview of an unsaved template). */
+export interface ComposeOverrides { locale?: "fr" | "en"; template?: { subject: string; body: string }; signature?: string }
+
+/**
+ * The email one reminder of this invoice gets, rendered exactly as it is sent: the customer's
+ * language, the template of where the invoice stands (a manual reminder takes the step of its days
+ * late; a before-the-due-date step sent late takes the first overdue step's words), late fees to
+ * date, the merchant's signature and tracked links. The one home of that rule, for the send and the preview.
+ * @example const composed = await composeReminder(env, invoice, { step: 7, reminderId: "rem_1", now: new Date() })
+ */
+export async function composeReminder(env: Env, invoice: RemindedInvoice, options: { step: number; reminderId: string; now: Date; overrides?: ComposeOverrides }) {
+  const db = env.DB;
+  const { now, overrides = {} } = options;
+  const [customer, { settings }, merchant] = await Promise.all([reminderRecipient(db, invoice.customer_id), getSettings(db, invoice.merchant_id), merchantName(db, invoice.merchant_id)]);
+  const locale = overrides.locale ?? (customer?.locale?.startsWith("fr") ? "fr" : "en");
+  const today = utcDay(now);
+  const daysLate = Math.max(0, invoice.due_date ? daysBetween(invoice.due_date, today) : 0);
+  // A manual reminder takes the template of where the invoice stands: before the due date too (negative).
+  const signedDaysLate = invoice.due_date ? daysBetween(invoice.due_date, today) : 0;
+  let offset = isManualStep(options.step) ? signedDaysLate : options.step;
+  // A before-or-on-the-due-date step that only goes out once the invoice is late (held by a promise,
+  // collapsed, imported overdue) must not say "due today": it takes the first overdue step's words.
+  const firstOverdue = settings.reminders.steps.filter((step) => step.offset_days > 0).sort((a, b) => a.offset_days - b.offset_days)[0];
+  if (signedDaysLate > 0 && offset <= 0 && firstOverdue) offset = firstOverdue.offset_days;
+  const template = overrides.template ?? templateFor(settings.reminders, offset, locale);
+  if (template === null || customer === null) return { skip: template === null ? "no template" : "customer missing" } as const;
+  const amountDue = amountDueOf(invoice);
+  const fees = lateFeesToday(invoice, settings, now);
+  const base = publicUrl(env);
+  const email = renderReminder(
+    template,
+    {
+      locale,
+      customerName: customer.name,
+      customerEmail: customer.email,
+      invoiceNumber: invoice.number ?? "",
+      amountDue: formatMoney(amountDue, invoice.currency, locale),
+      dueDate: invoice.due_date ? new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${invoice.due_date}T00:00:00Z`)) : "",
+      daysLate,
+      lateFees: fees ? `${formatMoney(fees.interest, invoice.currency, locale)}${fees.indemnity > 0 ? ` + ${formatMoney(fees.indemnity, invoice.currency, locale)}` : ""}` : formatMoney(0, invoice.currency, locale),
+      merchantName: settings.seller.legal_name ?? merchant?.name ?? "",
+      signature: overrides.signature ?? settings.email_signature,
+      links: await trackingUrls(env, base, options.reminderId),
+    },
+    settings.reminders,
+    senderAddress(env),
+  );
+  return { email, customer, locale, offset };
 }
 
 type SendOutcome = "sent" | "skipped" | "retry" | "failed" | "ignored";
@@ -60,43 +110,12 @@ async function deliverReminder(env: Env, message: ReminderMessage, now: Date): P
     await finish(db, reminder.id, "skipped", reason);
     return done("skipped");
   }
-  const [customer, { settings }, merchant] = await Promise.all([reminderRecipient(db, invoice.customer_id), getSettings(db, invoice.merchant_id), merchantName(db, invoice.merchant_id)]);
-  const locale = customer?.locale?.startsWith("fr") ? "fr" : "en";
-  const today = utcDay(now);
-  const daysLate = Math.max(0, invoice.due_date ? daysBetween(invoice.due_date, today) : 0);
-  // A manual reminder takes the template of where the invoice stands: before the due date too (negative).
-  const signedDaysLate = invoice.due_date ? daysBetween(invoice.due_date, today) : 0;
-  let offset = isManualStep(reminder.step) ? signedDaysLate : reminder.step;
-  // A before-or-on-the-due-date step that only goes out once the invoice is late (held by a promise,
-  // collapsed, imported overdue) must not say "due today": it takes the first overdue step's words.
-  const firstOverdue = settings.reminders.steps.filter((step) => step.offset_days > 0).sort((a, b) => a.offset_days - b.offset_days)[0];
-  if (signedDaysLate > 0 && offset <= 0 && firstOverdue) offset = firstOverdue.offset_days;
-  const template = templateFor(settings.reminders, offset, locale);
-  if (template === null || customer === null) {
-    await finish(db, reminder.id, "skipped", template === null ? "no template" : "customer missing");
+  const composed = await composeReminder(env, invoice, { step: reminder.step, reminderId: reminder.id, now });
+  if (composed.skip !== undefined) {
+    await finish(db, reminder.id, "skipped", composed.skip);
     return done("skipped");
   }
-  const amountDue = amountDueOf(invoice);
-  const fees = lateFeesToday(invoice, settings, now);
-  const base = publicUrl(env);
-  const email = renderReminder(
-    template,
-    {
-      locale,
-      customerName: customer.name,
-      customerEmail: customer.email,
-      invoiceNumber: invoice.number ?? "",
-      amountDue: formatMoney(amountDue, invoice.currency, locale),
-      dueDate: invoice.due_date ? new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${invoice.due_date}T00:00:00Z`)) : "",
-      daysLate,
-      lateFees: fees ? `${formatMoney(fees.interest, invoice.currency, locale)}${fees.indemnity > 0 ? ` + ${formatMoney(fees.indemnity, invoice.currency, locale)}` : ""}` : formatMoney(0, invoice.currency, locale),
-      merchantName: settings.seller.legal_name ?? merchant?.name ?? "",
-      signature: settings.email_signature,
-      links: await trackingUrls(env, base, reminder.id),
-    },
-    settings.reminders,
-    senderAddress(env),
-  );
+  const { email, customer } = composed;
   let sent: { messageId: string };
   try {
     sent = await transportFor(env, invoice.merchant_id, reminder.id).send(email);
