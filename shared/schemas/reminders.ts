@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { withDefault } from "./common";
 
-/** The variables a reminder template may use, written `{name}`. */
-export const TEMPLATE_VARIABLES = ["customer_name", "invoice_number", "amount_due", "due_date", "days_late", "late_fees", "pay_link", "merchant_name"] as const;
+import { TEMPLATE_VARIABLES } from "../reminder-variables";
+
+export { TEMPLATE_VARIABLES };
 
 const VARIABLE = /\{([^{}]*)\}/g;
 
