@@ -32,7 +32,6 @@ export class QcReminders extends LitElement {
     .chips button { padding: .1rem .5rem; font-size: .85rem; }
     .cols { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1.5rem; }
     pre { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--_s); padding: .75rem; border-radius: var(--_r); }
-    iframe { width: 100%; min-height: 16rem; border: 1px solid var(--_l); border-radius: var(--_r); background: #fff; }
   `];
   private policy: ReminderPolicyValue | null = null;
   private signature = "";
@@ -159,7 +158,7 @@ export class QcReminders extends LitElement {
           ${this.previewError ? html`<p role="alert" class="error">${this.previewError}</p>` : nothing}
           ${this.preview ? html`<p>${t("rem.to", { to: this.preview.to })}</p><p><strong data-preview-subject>${this.preview.subject}</strong></p>
             <h3>${t("rem.text")}</h3><pre data-preview-text>${this.preview.text}</pre>
-            <iframe sandbox="" title=${t("rem.html")} .srcdoc=${this.preview.html}></iframe>` : nothing}`}
+            <details><summary>${t("rem.html")}</summary><pre data-preview-html>${this.preview.html}</pre></details>` : nothing}`}
         </section>
       </div>` : nothing}`;
   }
