@@ -11,8 +11,8 @@ let session: string;
 function merchantRoutes(methods: string[]): { method: string; path: string }[] {
   const routes = new Map<string, { method: string; path: string }>();
   for (const route of app.routes) {
-    // Client routes take a client session; the console's sign-in routes a key in the body or the cookie (tests/worker/console).
-    if (!methods.includes(route.method) || !route.path.startsWith("/v1/") || route.path.startsWith("/v1/client/") || route.path.startsWith("/v1/console/")) continue;
+    // Client routes take a client session; the console's sign-in routes a key in the body or the cookie (tests/worker/console); the reminder preview writes nothing, so the read-only key may call it (tests/worker/reminders/preview.test.ts).
+    if (!methods.includes(route.method) || !route.path.startsWith("/v1/") || route.path.startsWith("/v1/client/") || route.path.startsWith("/v1/console/") || route.path === "/v1/reminders/preview") continue;
     const path = route.path.replace(/\/$/, "");
     routes.set(`${route.method} ${path}`, { method: route.method, path });
   }
