@@ -73,6 +73,29 @@ describe("the console", () => {
     await page.close();
   }, 60_000);
 
+  it("should move between pages through the navigation and in-page links without reloading, marking the current page and focusing its heading", async () => {
+    const page = await openConsole(context);
+    await page.evaluate(() => ((window as unknown as { marker: string }).marker = "same document"));
+    await page.locator("qc-app nav").getByRole("link", { name: "Factures" }).click();
+    await page.locator("qc-invoices h1").waitFor();
+    expect(new URL(page.url()).pathname).toBe("/console/invoices");
+    expect(await page.locator("qc-app nav").getByRole("link", { name: "Factures" }).getAttribute("aria-current")).toBe("page");
+    const first = page.locator("qc-invoices tbody th a").first();
+    const href = await first.getAttribute("href");
+    await first.click();
+    await page.locator("qc-invoice-detail h1").waitFor();
+    expect(new URL(page.url()).pathname).toBe(href);
+    expect(await page.evaluate(() => {
+      let element: Element | null = document.activeElement;
+      while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+      return element?.tagName;
+    })).toBe("H1");
+    await page.goBack();
+    await page.locator("qc-invoices h1").waitFor();
+    expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe("same document");
+    await page.close();
+  }, 60_000);
+
   it("should show the accountant's read-only session with its badge and no write control", async () => {
     const page = await openConsole(context, { readOnly: true });
     await page.getByText(/Lecture seule/).waitFor();

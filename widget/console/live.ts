@@ -1,5 +1,5 @@
 /** One EventSource on the merchant's stream for the whole app. */
-export interface QuittanceEvent { id: string; type: string; created_at: string; data: unknown }
+export interface QuittanceEvent { id: string; type: string; created_at: string; invoice?: string | null; payment?: string | null; data: unknown }
 
 /** `event` (CustomEvent<QuittanceEvent>) and `status` (CustomEvent<"open" | "reconnecting">). @example live.addEventListener("event", this.onEvent) */
 export const live: EventTarget = new EventTarget();
@@ -52,4 +52,22 @@ export function stopLive(): void {
 /** Says something politely to screen readers (the shell's live region). @example announce("F2026-000003 payée") */
 export function announce(message: string): void {
   window.dispatchEvent(new CustomEvent("qc-announce", { detail: message }));
+}
+
+/**
+ * Runs `load` at once when idle, and once more after it when events came in meanwhile: a page is
+ * fresh one round trip after an event, a burst of events costs two loads, and loads never overlap.
+ * @example private readonly refresh = refresher(() => this.load(true)); // then this.refresh() on each event
+ */
+export function refresher(load: () => Promise<void>): () => void {
+  let running = false;
+  let again = false;
+  const run = async (): Promise<void> => {
+    if (running) { again = true; return; }
+    running = true;
+    try {
+      do { again = false; await load(); } while (again);
+    } finally { running = false; }
+  };
+  return () => void run().catch(() => undefined);
 }

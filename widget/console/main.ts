@@ -58,6 +58,14 @@ class QcApp extends LitElement {
     super.connectedCallback();
     window.addEventListener("qc-navigate", () => void this.show());
     window.addEventListener("popstate", () => void this.show());
+    // One place turns same-origin console links into in-app navigation (pages write plain <a href>).
+    document.addEventListener("click", (event) => {
+      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      const anchor = event.composedPath().find((node): node is HTMLAnchorElement => node instanceof HTMLAnchorElement);
+      if (!anchor || anchor.getAttribute("href")?.startsWith("#") || anchor.target || anchor.hasAttribute("download") || anchor.origin !== location.origin || !/^\/console(\/|$)/.test(anchor.pathname)) return;
+      event.preventDefault();
+      navigate(anchor.pathname + anchor.search);
+    });
     window.addEventListener("qc-unauthorized", () => { stopLive(); setSession(undefined); this.requestUpdate(); });
     window.addEventListener("qc-announce", (event) => { this.said = ""; requestAnimationFrame(() => (this.said = (event as CustomEvent<string>).detail)); });
     live.addEventListener("status", (event) => (this.liveState = (event as CustomEvent<"open" | "reconnecting">).detail));
@@ -148,7 +156,7 @@ class QcApp extends LitElement {
         ${canWrite() ? nothing : html`<span class="ro">${t("shell.readonly")}</span>`}
         <span class="live" data-live=${this.liveState}>${this.liveState === "open" ? "● " : "○ "}${t(`shell.live.${this.liveState}`)}</span>
         ${langButton}<button class="secondary" @click=${this.signOut}>${t("shell.signout")}</button></header>
-      <nav aria-label=${t("shell.nav")}><ul>${NAV.filter(([, file]) => pageAvailable(file)).map(([path, file]) => html`<li><a href=${path} aria-current=${current === path ? "page" : nothing} @click=${(event: MouseEvent) => { event.preventDefault(); navigate(path); }}>${t(`nav.${file}`)}</a></li>`)}</ul></nav>
+      <nav aria-label=${t("shell.nav")}><ul>${NAV.filter(([, file]) => pageAvailable(file)).map(([path, file]) => html`<li><a href=${path} aria-current=${current === path ? "page" : nothing}>${t(`nav.${file}`)}</a></li>`)}</ul></nav>
       <main id="main" tabindex="-1"></main>${region}`;
   }
 }

@@ -15,7 +15,7 @@ import { api } from "../api";
 import { money, register, t } from "../i18n";
 import { setTitle } from "../router";
 import { base, tokens } from "../styles";
-import { announce, live } from "../live";
+import { announce, live, refresher } from "../live";
 
 register({
   fr: { "dashboard.title": "Tableau de bord", "dashboard.outstanding": "Encours", "dashboard.overdue": "En retard", "dashboard.dso": "DSO (jours)", "dashboard.month": "Encaissé ce mois", "dashboard.vs": "(mois dernier : {amount})", "dashboard.forecast": "prévision", "dashboard.aging": "Balance âgée", "dashboard.cash": "Encaissements et prévision", "dashboard.activity": "Activité du jour", "dashboard.updated": "Totaux mis à jour", "dashboard.paid": "{number} payée — {amount}", "dashboard.opened": "relance ouverte par {name}", "dashboard.payment": "Paiement reçu — {amount} ({method})", "dashboard.method.card": "carte", "dashboard.method.bank_transfer": "virement", "dashboard.method.cheque": "chèque", "dashboard.method.cash": "espèces", "dashboard.method.other": "autre", "dashboard.method.paypal": "PayPal", "dashboard.method.stripe_checkout": "Stripe Checkout", "dashboard.method.sandbox": "carte de test" },
@@ -52,14 +52,13 @@ export class QcDashboard extends LitElement {
   private collections: CollectionsReport | null = null;
   private months: CollectionsReport | null = null;
   private activity: string[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
   private charts: { aging?: Chart; cash?: Chart } = {};
   private readonly onEvent = (e: Event): void => {
     const line = sentence((e as CustomEvent<LiveEvent>).detail);
     if (line) this.activity = [line, ...this.activity].slice(0, 20);
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.load(true), 250);
+    this.refresh();
   };
+  private readonly refresh = refresher(() => this.load(true));
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -69,7 +68,6 @@ export class QcDashboard extends LitElement {
   }
   override disconnectedCallback(): void {
     live.removeEventListener("event", this.onEvent);
-    clearTimeout(this.timer);
     super.disconnectedCallback();
   }
 

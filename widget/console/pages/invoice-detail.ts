@@ -13,7 +13,7 @@ import { currencyExponent, isCurrency } from "../../../shared/currencies";
 import { decimalToMinor } from "../../../shared/minor-units";
 import { api, ApiError } from "../api";
 import { date, dateTime, money, register, t } from "../i18n";
-import { announce, live } from "../live";
+import { announce, live, refresher } from "../live";
 import { link, setTitle } from "../router";
 import { canWrite } from "../session";
 import { base, tokens } from "../styles";
@@ -43,12 +43,10 @@ export class QcInvoiceDetail extends LitElement {
   private customer: { name: string; email: string } | null = null;
   private message = "";
   private error = "";
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly refresh = refresher(() => this.load());
   private readonly onEvent = (e: Event): void => {
-    // Any change that may touch this invoice (its reminders' opens carry the reminder, not always the invoice): refetch, debounced.
-    if (!/^(invoice|payment|credit_note|reminder)\./.test((e as CustomEvent<{ type: string }>).detail.type)) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.load(), 250);
+    // Any change that may touch this invoice (its reminders' opens carry the reminder, not always the invoice): refetch.
+    if (/^(invoice|payment|credit_note|reminder)\./.test((e as CustomEvent<{ type: string }>).detail.type)) this.refresh();
   };
 
   override connectedCallback(): void {
@@ -58,7 +56,6 @@ export class QcInvoiceDetail extends LitElement {
   }
   override disconnectedCallback(): void {
     live.removeEventListener("event", this.onEvent);
-    clearTimeout(this.timer);
     super.disconnectedCallback();
   }
 

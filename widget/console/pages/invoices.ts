@@ -11,7 +11,7 @@ import type { InvoiceSchema } from "../../../shared/schemas/invoices";
 import { INVOICE_STATUSES } from "../../../shared/status";
 import { api, ApiError } from "../api";
 import { date, money, register, t } from "../i18n";
-import { announce, live } from "../live";
+import { announce, live, refresher, type QuittanceEvent } from "../live";
 import { link, navigate, setTitle } from "../router";
 import { canWrite } from "../session";
 import { base, tokens } from "../styles";
@@ -43,12 +43,12 @@ export class QcInvoices extends LitElement {
   private selected = new Map<string, Invoice>();
   private results: string[] = [];
   private transferOpen = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly refresh = refresher(() => this.load(true));
   private readonly onEvent = (e: Event): void => {
-    const type = (e as CustomEvent<{ type: string }>).detail.type;
-    if (!/^(invoice|payment|credit_note|reminder)\./.test(type)) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.load(true), 250);
+    const event = (e as CustomEvent<QuittanceEvent>).detail;
+    if (!/^(invoice|payment|credit_note|reminder)\./.test(event.type)) return;
+    this.patch(event);
+    this.refresh();
   };
 
   override connectedCallback(): void {
@@ -59,8 +59,17 @@ export class QcInvoices extends LitElement {
   }
   override disconnectedCallback(): void {
     live.removeEventListener("event", this.onEvent);
-    clearTimeout(this.timer);
     super.disconnectedCallback();
+  }
+
+  /** Shows an invoice event's snapshot on its row at once (the reload that follows brings the rest). */
+  private patch(event: QuittanceEvent): void {
+    const snapshot = event.data as Partial<Pick<Invoice, "status" | "amount_due" | "amount_paid" | "version">> | null;
+    const row = this.list?.data.find((invoice) => invoice.id === event.invoice);
+    if (!row || !snapshot || typeof snapshot.version !== "number" || snapshot.version <= row.version) return;
+    Object.assign(row, { status: snapshot.status ?? row.status, amount_due: snapshot.amount_due ?? row.amount_due, amount_paid: snapshot.amount_paid ?? row.amount_paid, version: snapshot.version });
+    if (row.status === "paid" || row.status === "void") Object.assign(row, { overdue: false });
+    this.requestUpdate();
   }
 
   private async load(announceIt: boolean): Promise<void> {
