@@ -39,3 +39,27 @@ export function saveSettingsStatements(db: D1Database, merchantId: string, setti
     ),
   ];
 }
+
+/** What an issued invoice keeps of the settings (its documents read this copy, never the current settings). */
+const FROZEN_AT_ISSUE = ["seller", "bank_account", "accounting", "einvoicing"] as const satisfies readonly (keyof Settings)[];
+type Frozen = Pick<Settings, (typeof FROZEN_AT_ISSUE)[number]>;
+
+/** The JSON an invoice stores at issue of the settings its documents show. @example issueStatements(db, { …, seller: frozenSettings(settings) }) */
+export function frozenSettings(settings: Settings): string {
+  return JSON.stringify(Object.fromEntries(FROZEN_AT_ISSUE.map((key) => [key, settings[key]])));
+}
+
+/**
+ * The settings an issued invoice's documents use: the copy frozen at its issue over the current
+ * ones (an invoice issued before copies were kept has none and reads the current settings).
+ * @example const settings = settingsAsIssued(current, JSON.parse(invoice.parties).settings)
+ */
+export function settingsAsIssued(current: Settings, frozen: Partial<Frozen> | null | undefined): Settings {
+  if (!frozen) return current;
+  const kept: Partial<Frozen> = {};
+  for (const key of FROZEN_AT_ISSUE) {
+    const parsed = SettingsSchema.shape[key].safeParse(frozen[key]);
+    if (parsed.success) Object.assign(kept, { [key]: parsed.data });
+  }
+  return { ...current, ...kept };
+}

@@ -14,7 +14,7 @@ import { amountDue } from "../../shared/status";
 import type { LateFeePolicy } from "../../shared/late-fees";
 import { creditNoteLines, findCreditNote } from "../credit-notes/queries";
 import { findCustomer, type CustomerRow } from "../customers/queries";
-import { getSettings } from "../db/settings";
+import { getSettings, settingsAsIssued } from "../db/settings";
 import { ApiError, notFound } from "../errors";
 import { findInvoice, loadDetails, type InvoiceRow } from "../invoices/queries";
 import type { DocumentLanguage, DocumentLine, DocumentParty, DocumentTaxRow, ElectronicAddress, InvoiceDocument, TaxCategory } from "./document";
@@ -153,15 +153,28 @@ function accountingTax(basis: Basis, tax: number): InvoiceDocument["tax_in_accou
   return { currency: "EUR", amount: tax < 0 ? -cents : cents, rate };
 }
 
+/** Whether a party can be written (its builder throws the 409 that says what is missing otherwise). */
+function usable(build: () => unknown): boolean {
+  try { build(); return true; } catch (error) { if (error instanceof ApiError) return false; throw error; }
+}
+
 async function loadBasis(db: D1Database, merchantId: string, invoice: InvoiceRow): Promise<Basis> {
   if (invoice.status === "draft" || invoice.number === null) throw new ApiError("invoice_not_issued", `Invoice ${invoice.id} is a draft: only an issued invoice has an e-invoice.`);
-  const [{ settings }, customer] = await Promise.all([getSettings(db, merchantId), findCustomer(db, merchantId, invoice.customer_id)]);
-  if (customer === null) throw notFound("customer", invoice.customer_id, "customer");
+  // What the seller and the buyer were when it was issued (an issued document never changes), or,
+  // for an invoice issued before those copies were kept, what they are now.
+  // A copy that could not make a valid document (a SIREN or an address filled in only after the
+  // invoice was issued) gives way, party by party, to today's data, which may.
+  const frozen = invoice.parties ? (JSON.parse(invoice.parties) as { settings?: Parameters<typeof settingsAsIssued>[1]; customer?: CustomerRow | null }) : null;
+  const [current, currentCustomer] = await Promise.all([getSettings(db, merchantId), findCustomer(db, merchantId, invoice.customer_id)]);
+  if (currentCustomer === null) throw notFound("customer", invoice.customer_id, "customer");
+  const terms = JSON.parse(invoice.terms) as Basis["terms"];
+  const asIssued = settingsAsIssued(current.settings, frozen?.settings);
+  const settings = usable(() => sellerParty(asIssued)) ? asIssued : { ...asIssued, seller: current.settings.seller };
+  const customer = frozen?.customer && usable(() => buyerParty(frozen.customer!, terms.customer_type ?? "business")) ? frozen.customer : currentCustomer;
   const exponent = currencyExponent(invoice.currency);
   if (exponent > 2) {
     throw inexpressible("currency", `${invoice.currency.toUpperCase()} has ${exponent} decimals; EN 16931 e-invoices carry amounts with at most 2 (BR-DEC): no valid Factur-X exists for this invoice.`);
   }
-  const terms = JSON.parse(invoice.terms) as Basis["terms"];
   const own = invoice.einvoice ? (JSON.parse(invoice.einvoice) as EinvoicingSettings) : {};
   const merged = { ...DEFAULT_EINVOICING, ...settings.einvoicing, ...own };
   // An invoice that changes what its 0 % lines are does not inherit the settings' wording for another category.

@@ -31,7 +31,7 @@ export function renderFormat(format: string, day: string): RenderedFormat {
  */
 export function issueStatements(
   db: D1Database,
-  input: { merchantId: string; invoiceId: string; format: string; now: Date; dueDate: string; netDays: number | null },
+  input: { merchantId: string; invoiceId: string; format: string; now: Date; dueDate: string; netDays: number | null; seller: string },
 ): D1PreparedStatement[] {
   const day = input.now.toISOString().slice(0, 10);
   const { series, printfPattern } = renderFormat(input.format, day);
@@ -44,10 +44,15 @@ export function issueStatements(
            status = 'open', number_series = ?1,
            number_seq = (SELECT next_number FROM number_series WHERE merchant_id = ?2 AND series = ?1),
            number = printf(?3, (SELECT next_number FROM number_series WHERE merchant_id = ?2 AND series = ?1)),
-           due_date = ?4, net_days = ?5, issued_at = ?6, updated_at = ?6, version = version + 1
+           due_date = ?4, net_days = ?5, issued_at = ?6, updated_at = ?6, version = version + 1,
+           parties = json_object('settings', json(?8), 'customer', (
+             SELECT json_object('id', c.id, 'merchant_id', c.merchant_id, 'name', c.name, 'email', c.email, 'locale', c.locale,
+               'external_id', c.external_id, 'address', c.address, 'siren', c.siren, 'vat_number', c.vat_number, 'siret', c.siret,
+               'electronic_address', c.electronic_address, 'created_at', c.created_at)
+             FROM customers c WHERE c.id = invoices.customer_id))
          WHERE id = ?7 AND status = 'draft'`,
       )
-      .bind(series, input.merchantId, printfPattern, input.dueDate, input.netDays, at, input.invoiceId),
+      .bind(series, input.merchantId, printfPattern, input.dueDate, input.netDays, at, input.invoiceId, input.seller),
     db
       .prepare(
         `UPDATE number_series SET next_number = next_number + 1

@@ -30,6 +30,8 @@ export interface InvoiceRow {
   memo: string | null;
   /** JSON of this invoice's e-invoicing choices (InvoiceEinvoice), or null. */
   einvoice?: string | null;
+  /** JSON {settings, customer} frozen at issue (migration 0016): what its documents say of seller and buyer; null before. */
+  parties?: string | null;
   hosted_token: string;
   version: number;
   issued_at: string | null;

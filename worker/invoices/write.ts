@@ -8,7 +8,7 @@ import { runBatch, versionGuard, withRetries } from "../db/batch";
 import { appendInvoiceEvent, type LogMoved } from "../events/log";
 import { ApiError, notFound } from "../errors";
 import { newId, randomBase32 } from "../lib/crypto";
-import { getSettings } from "../db/settings";
+import { frozenSettings, getSettings } from "../db/settings";
 import { issueStatements } from "./numbering";
 import { offsetsOf, scheduleInvoiceStatements } from "../reminders/schedule";
 import { findInvoice, type InvoiceRow } from "./queries";
@@ -111,7 +111,7 @@ export async function createInvoice(db: D1Database, merchantId: string, input: I
   if (input.issue) {
     const { dueDate, netDays } = dueDateAtIssue({ due_date: input.due_date ?? null, net_days: input.net_days ?? null }, settings, now);
     statements.push(
-      ...issueStatements(db, { merchantId, invoiceId: id, format: settings.numbering.format, now, dueDate, netDays }),
+      ...issueStatements(db, { merchantId, invoiceId: id, format: settings.numbering.format, now, dueDate, netDays, seller: frozenSettings(settings) }),
       appendInvoiceEvent(db, { type: "invoice.issued", invoiceId: id, now, accounting: true, extra: { issued_on: utcDay(now), ...documentLinks(origin, "invoice", id) } }),
       ...scheduleInvoiceStatements(db, merchantId, id, dueDate, offsetsOf(settings.reminders, null), now),
     );
@@ -173,7 +173,7 @@ export async function issueInvoice(db: D1Database, merchantId: string, invoiceId
     const { dueDate, netDays } = dueDateAtIssue(row, settings, now);
     await runBatch(db, [
       versionGuard(db, "invoices", row),
-      ...issueStatements(db, { merchantId, invoiceId, format: settings.numbering.format, now, dueDate, netDays }),
+      ...issueStatements(db, { merchantId, invoiceId, format: settings.numbering.format, now, dueDate, netDays, seller: frozenSettings(settings) }),
       appendInvoiceEvent(db, { type: "invoice.issued", invoiceId, now, accounting: true, extra: { issued_on: utcDay(now), ...documentLinks(origin, "invoice", invoiceId) } }),
       ...scheduleInvoiceStatements(db, merchantId, invoiceId, dueDate, offsetsOf(settings.reminders, null), now),
     ]);
