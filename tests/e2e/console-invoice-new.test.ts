@@ -15,7 +15,7 @@ let context: BrowserContext;
 beforeAll(async () => { context = await openBrowser(); }, 60_000);
 afterAll(async () => { await context?.close(); });
 
-interface Invoice { id: string; status: string; number: string | null; subtotal: number; tax: number; total: number; lines: { description: string; quantity: number; unit_amount: number; tax_rate: number }[] }
+interface Invoice { id: string; status: string; due_date: string | null; number: string | null; subtotal: number; tax: number; total: number; lines: { description: string; quantity: number; unit_amount: number; tax_rate: number }[] }
 
 async function customer(name: string, email: string): Promise<string> {
   return (await expectCall<{ id: string }>(201, key(), "POST", "/v1/customers", { name, email, locale: "fr" })).id;
@@ -53,6 +53,8 @@ describe("the console's new invoice", () => {
     await option.waitFor();
     await page.keyboard.press("ArrowDown");
     expect(await option.getAttribute("aria-selected")).toBe("true");
+    expect(await page.locator("qc-customer-picker input[role=combobox]").getAttribute("aria-activedescendant")).toBe(await option.getAttribute("id"));
+    await shot(page, "console-invoice-new-picker");
     await page.keyboard.press("Enter");
     await page.locator("qc-customer-picker #customer-help", { hasText: "atelier.clavier@example.com" }).waitFor();
 
@@ -132,11 +134,27 @@ describe("the console's new invoice", () => {
     expect(await invoicesOf(id)).toEqual([]);
     await shot(page, "console-invoice-new-error");
     expect(await axe(page)).toEqual([]);
-    // Fixed: the draft is created and the alert goes.
+    await page.setViewportSize({ width: 380, height: 800 });
+    await shot(page, "console-invoice-new-narrow");
+    await page.setViewportSize({ width: 1000, height: 1000 });
+    // Fixed: the draft is created and the alert goes; a due date of its own; saved as a draft.
     await line.locator("input[id$=-quantity]").fill("1,5");
     await page.locator("qc-invoice-new section[data-state=saved]").waitFor();
     expect(await error.count()).toBe(0);
     expect((await invoicesOf(id)).map((invoice) => [invoice.status, invoice.subtotal])).toEqual([["draft", 15]]);
+    await page.locator("qc-invoice-new #terms").selectOption("date");
+    await page.locator("qc-invoice-new #due_date").fill("2027-01-15");
+    await page.locator("qc-invoice-new section[data-state=saved]").waitFor();
+    await page.locator("qc-invoice-new button", { hasText: "Enregistrer le brouillon" }).click();
+    const [draft, ...others] = await invoicesOf(id);
+    expect(others).toEqual([]);
+    await page.waitForURL(`**/console/invoices/${draft!.id}`);
+    await page.locator("qc-invoice-detail h1", { hasText: "Brouillon" }).waitFor();
+    expect([draft!.status, draft!.due_date]).toEqual(["draft", "2027-01-15"]);
+    // The list filtered to this customer offers a new invoice for that customer.
+    await page.goto(`${base()}/console/invoices?customer=${id}`);
+    await page.locator("qc-invoices h1").waitFor();
+    expect(await page.locator("qc-invoices a", { hasText: "Nouvelle facture" }).getAttribute("href")).toBe(`/console/invoices/new?customer=${id}`);
     await page.close();
   }, 90_000);
 

@@ -22,8 +22,8 @@ import "../components/qc-customer-picker";
 import type { PickedCustomer } from "../components/qc-customer-picker";
 
 register({
-  fr: { "new.title": "Nouvelle facture", "new.readonly": "Lecture seule : créer une facture demande la clé complète du marchand.", "new.back": "Retour aux factures", "new.customer": "Client", "new.currency": "Devise", "new.terms": "Conditions de paiement", "new.terms_default": "Celles des réglages ({days} j)", "new.terms_days": "{days} jours après l'émission", "new.terms_now": "À réception", "new.terms_date": "Date d'échéance précise", "new.due_date": "Date d'échéance", "new.issue_date": "La date d'émission est celle du jour où la facture est émise.", "new.memo": "Notes (imprimées sur la facture)", "new.lines": "Lignes", "new.line": "Ligne {n}", "new.description": "Désignation", "new.quantity": "Quantité", "new.unit": "Prix unitaire HT", "new.vat": "TVA", "new.line_total": "Total TTC de la ligne (serveur) : {amount}", "new.add": "Ajouter une ligne", "new.remove": "Supprimer la ligne {n}", "new.totals": "Totaux calculés par le serveur", "new.subtotal": "Total HT", "new.tax": "TVA", "new.tax_rate": "TVA {rate} % sur {base}", "new.total": "Total TTC", "new.incomplete": "Choisissez un client et remplissez chaque ligne : le brouillon s'enregistre et les totaux s'affichent.", "new.pending": "Calcul en cours…", "new.saved": "Brouillon enregistré, totaux à jour.", "new.failed": "Le brouillon n'a pas pu être enregistré : corrigez le champ signalé.", "new.save": "Enregistrer le brouillon", "new.issue": "Émettre la facture", "new.required": "Obligatoire.", "new.bad_amount": "Montant invalide : un nombre avec au plus {n} décimale(s).", "new.bad_quantity": "Quantité invalide : un nombre positif, par exemple 2 ou 1,5.", "new.issued": "Facture émise", "new.draft_saved": "Brouillon enregistré" },
-  en: { "new.title": "New invoice", "new.readonly": "Read-only: creating an invoice needs the merchant's full key.", "new.back": "Back to invoices", "new.customer": "Customer", "new.currency": "Currency", "new.terms": "Payment terms", "new.terms_default": "From the settings ({days} d)", "new.terms_days": "{days} days after issue", "new.terms_now": "On receipt", "new.terms_date": "A specific due date", "new.due_date": "Due date", "new.issue_date": "The issue date is the day the invoice is issued.", "new.memo": "Notes (printed on the invoice)", "new.lines": "Lines", "new.line": "Line {n}", "new.description": "Description", "new.quantity": "Quantity", "new.unit": "Unit price excl. VAT", "new.vat": "VAT", "new.line_total": "Line total incl. VAT (server): {amount}", "new.add": "Add a line", "new.remove": "Remove line {n}", "new.totals": "Totals computed by the server", "new.subtotal": "Subtotal", "new.tax": "VAT", "new.tax_rate": "VAT {rate} % on {base}", "new.total": "Total incl. VAT", "new.incomplete": "Pick a customer and fill in every line: the draft saves itself and the totals appear.", "new.pending": "Computing…", "new.saved": "Draft saved, totals up to date.", "new.failed": "The draft could not be saved: fix the field flagged.", "new.save": "Save as draft", "new.issue": "Issue the invoice", "new.required": "Required.", "new.bad_amount": "Invalid amount: a number with at most {n} decimal(s).", "new.bad_quantity": "Invalid quantity: a positive number, e.g. 2 or 1.5.", "new.issued": "Invoice issued", "new.draft_saved": "Draft saved" },
+  fr: { "new.title": "Nouvelle facture", "new.readonly": "Lecture seule : créer une facture demande la clé complète du marchand.", "new.back": "Retour aux factures", "new.customer": "Client", "new.currency": "Devise", "new.terms": "Conditions de paiement", "new.terms_default": "Celles des réglages ({days} j)", "new.terms_days": "{days} jours après l'émission", "new.terms_now": "À réception", "new.terms_date": "Date d'échéance précise", "new.due_date": "Date d'échéance", "new.issue_date": "La date d'émission est celle du jour où la facture est émise.", "new.memo": "Notes (imprimées sur la facture)", "new.lines": "Lignes", "new.line": "Ligne {n}", "new.description": "Désignation", "new.quantity": "Quantité", "new.unit": "Prix unitaire HT", "new.vat": "TVA", "new.line_total": "Total TTC de la ligne (serveur) : {amount}", "new.add": "Ajouter une ligne", "new.remove": "Supprimer la ligne {n}", "new.totals": "Totaux calculés par le serveur", "new.subtotal": "Total HT", "new.tax": "TVA", "new.tax_rate": "TVA {rate} % sur {base}", "new.total": "Total TTC", "new.incomplete": "Choisissez un client et remplissez chaque ligne : le brouillon s'enregistre et les totaux s'affichent.", "new.pending": "Calcul en cours…", "new.saved": "Brouillon enregistré, totaux à jour : {total} TTC.", "new.failed": "Le brouillon n'a pas pu être enregistré : corrigez le champ signalé.", "new.save": "Enregistrer le brouillon", "new.issue": "Émettre la facture", "new.required": "Obligatoire.", "new.bad_amount": "Montant invalide : un nombre avec au plus {n} décimale(s).", "new.bad_quantity": "Quantité invalide : un nombre positif, par exemple 2 ou 1,5.", "new.issued": "Facture émise", "new.draft_saved": "Brouillon enregistré" },
+  en: { "new.title": "New invoice", "new.readonly": "Read-only: creating an invoice needs the merchant's full key.", "new.back": "Back to invoices", "new.customer": "Customer", "new.currency": "Currency", "new.terms": "Payment terms", "new.terms_default": "From the settings ({days} d)", "new.terms_days": "{days} days after issue", "new.terms_now": "On receipt", "new.terms_date": "A specific due date", "new.due_date": "Due date", "new.issue_date": "The issue date is the day the invoice is issued.", "new.memo": "Notes (printed on the invoice)", "new.lines": "Lines", "new.line": "Line {n}", "new.description": "Description", "new.quantity": "Quantity", "new.unit": "Unit price excl. VAT", "new.vat": "VAT", "new.line_total": "Line total incl. VAT (server): {amount}", "new.add": "Add a line", "new.remove": "Remove line {n}", "new.totals": "Totals computed by the server", "new.subtotal": "Subtotal", "new.tax": "VAT", "new.tax_rate": "VAT {rate} % on {base}", "new.total": "Total incl. VAT", "new.incomplete": "Pick a customer and fill in every line: the draft saves itself and the totals appear.", "new.pending": "Computing…", "new.saved": "Draft saved, totals up to date: {total} incl. VAT.", "new.failed": "The draft could not be saved: fix the field flagged.", "new.save": "Save as draft", "new.issue": "Issue the invoice", "new.required": "Required.", "new.bad_amount": "Invalid amount: a number with at most {n} decimal(s).", "new.bad_quantity": "Invalid quantity: a positive number, e.g. 2 or 1.5.", "new.issued": "Invoice issued", "new.draft_saved": "Draft saved" },
 });
 
 /** The French VAT rates a line offers, in basis points as the API takes them (2000 = 20 %). */
@@ -45,11 +45,19 @@ export class QcInvoiceNew extends LitElement {
     fieldset { border: 1px solid var(--_l); border-radius: var(--_r); padding: .5rem 1rem 1rem; margin: 0; }
     legend { font-weight: 600; padding: 0 .25rem; }
     .row { display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; align-items: start; }
-    .line { display: grid; grid-template-columns: minmax(12rem, 3fr) minmax(5rem, 1fr) minmax(7rem, 1.3fr) minmax(6rem, 1fr) auto; gap: .5rem .75rem; align-items: start; }
+    /* Each field spans three shared rows (label, control, error): the controls line up however the labels wrap. */
+    .line { display: grid; grid-template-columns: minmax(12rem, 3fr) minmax(5rem, 1fr) minmax(8rem, 1.4fr) minmax(6rem, 1fr) auto; column-gap: .75rem; align-items: start; }
+    .line > div { grid-row: 1 / span 3; display: grid; grid-template-rows: subgrid; }
+    .line > div > label { align-self: end; }
     .line input, .line select { width: 100%; box-sizing: border-box; }
-    .line .remove { margin-top: 2.05rem; }
-    .line .server { grid-column: 1 / -1; margin: 0; }
-    @media (max-width: 40rem) { .line { grid-template-columns: 1fr 1fr; } .line .description { grid-column: 1 / -1; } .line .remove { margin-top: 0; } }
+    .line .remove { grid-row: 2; }
+    .line .server { grid-row: 4; grid-column: 1 / -1; margin: .5rem 0 0; }
+    @media (max-width: 40rem) {
+      .line { grid-template-columns: 1fr 1fr; row-gap: .25rem; }
+      .line > div { grid-row: auto; display: block; }
+      .line .description { grid-column: 1 / -1; }
+      .line .remove, .line .server { grid-row: auto; }
+    }
     textarea { width: 100%; box-sizing: border-box; min-height: 4rem; }
     .field-error { margin: .25rem 0 0; }
     dl.totals { display: grid; grid-template-columns: max-content max-content; gap: .25rem 1.5rem; margin: .5rem 0 0; }
@@ -57,6 +65,7 @@ export class QcInvoiceNew extends LitElement {
     dl.totals dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; }
     dl.totals .grand { font-size: 1.15rem; }
     .actions { display: flex; flex-wrap: wrap; gap: .75rem; }
+    .card h2 { margin-top: 0; }
   `];
   query = new URLSearchParams();
   private customer: PickedCustomer | null = null;
@@ -131,7 +140,9 @@ export class QcInvoiceNew extends LitElement {
       else if (minor === null) errors[`${at}.unit_amount`] = t("new.bad_amount", { n: this.exponent() });
       return { description: line.description.trim(), quantity, unit_amount: minor === null ? null : negative ? -minor : minor, tax_rate: line.taxRate };
     });
-    const complete = this.customer !== null && lines.every((line) => line.description && line.quantity !== null && line.unit_amount !== null);
+    const dueDateMissing = this.terms === "date" && !this.dueDate;
+    if (dueDateMissing) required("due_date");
+    const complete = this.customer !== null && !dueDateMissing && lines.every((line) => line.description && line.quantity !== null && line.unit_amount !== null);
     if (!complete || Object.keys(errors).length > 0) return { body: null, errors };
     const terms = this.terms === "date" || this.terms === "" ? {} : { net_days: Number(this.terms) };
     const body: Record<string, unknown> = { customer: this.customer!.id, currency: this.currency, lines, ...terms };
@@ -295,7 +306,7 @@ export class QcInvoiceNew extends LitElement {
           @change=${(e: Event) => this.setLine(index, "taxRate", (e.target as HTMLSelectElement).value, "tax_rate")}>
           ${VAT_RATES.map((bp) => html`<option value=${bp} ?selected=${bp === line.taxRate}>${rate(bp)} %</option>`)}
         </select>${this.fieldError(`${id}-vat`, `${at}.tax_rate`)}</div>
-      ${this.lines.length > 1 ? html`<button type="button" class="remove danger" data-write aria-label=${t("new.remove", { n: index + 1 })} @click=${() => void this.removeLine(index)}>✕</button>` : html`<span></span>`}
+      ${this.lines.length > 1 ? html`<button type="button" class="remove danger" data-write aria-label=${t("new.remove", { n: index + 1 })} @click=${() => void this.removeLine(index)}>✕</button>` : nothing}
       ${server ? html`<p class="server muted" data-line-total>${t("new.line_total", { amount: money(server.amount_total, this.draft!.currency) })}</p>` : nothing}
     </fieldset>`;
   }
@@ -303,7 +314,7 @@ export class QcInvoiceNew extends LitElement {
   private totals(): unknown {
     const draft = this.draft;
     const fresh = this.state === "saved" && draft;
-    const status = { incomplete: t("new.incomplete"), pending: t("new.pending"), saving: t("new.pending"), saved: t("new.saved"), failed: t("new.failed") }[this.state];
+    const status = { incomplete: t("new.incomplete"), pending: t("new.pending"), saving: t("new.pending"), saved: draft ? t("new.saved", { total: money(draft.total, draft.currency) }) : "", failed: t("new.failed") }[this.state];
     return html`<section aria-labelledby="totals-title" class="card" data-state=${this.state}>
       <h2 id="totals-title">${t("new.totals")}</h2>
       <p role="status" data-totals-status>${status}</p>
@@ -318,7 +329,8 @@ export class QcInvoiceNew extends LitElement {
 
   private form(): unknown {
     const days = this.defaultNetDays;
-    return html`<form novalidate @submit=${(e: SubmitEvent) => { e.preventDefault(); void this.finish(false); }}>
+    // No submit button: Enter in a field must not leave the page half-written.
+    return html`<form novalidate @submit=${(e: SubmitEvent) => e.preventDefault()}>
       ${this.generalError ? html`<p class="error" role="alert" tabindex="-1" data-general-error>${this.generalError}</p>` : nothing}
       <qc-customer-picker label=${t("new.customer")} .value=${this.customer} error=${this.error("customer")}
         @qc-customer-change=${(e: CustomEvent<PickedCustomer | null>) => { this.customer = e.detail; this.changed("customer"); }}></qc-customer-picker>
@@ -348,7 +360,7 @@ export class QcInvoiceNew extends LitElement {
           .value=${this.memo} @input=${(e: Event) => { this.memo = (e.target as HTMLTextAreaElement).value; this.changed("memo"); }}></textarea>${this.fieldError("memo", "memo")}</div>
       ${this.totals()}
       <div class="actions">
-        <button type="submit" class="secondary" data-write ?disabled=${this.busy}>${t("new.save")}</button>
+        <button type="button" class="secondary" data-write ?disabled=${this.busy} @click=${() => void this.finish(false)}>${t("new.save")}</button>
         <button type="button" class="primary" data-write ?disabled=${this.busy} @click=${() => void this.finish(true)}>${t("new.issue")}</button>
       </div>
     </form>`;
