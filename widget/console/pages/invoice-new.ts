@@ -77,7 +77,7 @@ export class QcInvoiceNew extends LitElement {
   private nextKey = 0;
   private defaultNetDays: number | null = null;
   private draft: Invoice | null = null;
-  /** The body of the last successful save: a save of the same form again is skipped. */
+  /** The form of the last successful save (as an update body): a save of the same form again is skipped. */
   private savedJson = "";
   private state: State = "incomplete";
   /** Blank required fields are flagged only once a save or an issue was asked for. */
@@ -178,7 +178,8 @@ export class QcInvoiceNew extends LitElement {
     const built = this.build(this.draft !== null);
     this.localErrors = built.errors;
     if (!built.body) { this.state = "incomplete"; this.requestUpdate(); return false; }
-    const json = JSON.stringify(built.body);
+    // Compared as update bodies, so the update right after the create is skipped too.
+    const json = JSON.stringify(this.build(true).body);
     if (this.draft && json === this.savedJson) { this.state = "saved"; this.requestUpdate(); return true; }
     this.state = "saving";
     this.requestUpdate();
@@ -229,7 +230,10 @@ export class QcInvoiceNew extends LitElement {
     this.busy = true;
     this.requestUpdate();
     try {
-      if (!(await this.flush()) || !this.draft) { await this.focusFirstError(); return; }
+      let saved = await this.flush();
+      // Typing while the request ran leaves the form ahead of the server: save again before going on.
+      for (let attempt = 0; !saved && this.state === "pending" && attempt < 3; attempt += 1) saved = await this.flush();
+      if (!saved || !this.draft) { await this.focusFirstError(); return; }
       const id = this.draft.id;
       if (issue) {
         try {
