@@ -47,8 +47,10 @@ export class QcInvoices extends LitElement {
   private readonly onEvent = (e: Event): void => {
     const type = (e as CustomEvent<{ type: string }>).detail.type;
     if (!/^(invoice|payment|credit_note|reminder)\./.test(type)) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.load(true), 250);
+    // At most 250 ms after the first event, however many follow (a trailing debounce would starve
+    // while another tab saves a draft as it is typed); an event after that schedules the next refresh.
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => { this.timer = undefined; void this.load(true); }, 250);
   };
 
   override connectedCallback(): void {
