@@ -32,7 +32,13 @@ customers.openapi(
   createRoute({
     method: "get", path: "/", tags: tag, security: secretKeySecurity, summary: "List customers, newest first",
     middleware: [requireSecretKey("read")] as const,
-    request: { query: ListQuery.extend({ email: z.string().max(254).optional(), external_id: z.string().max(100).optional() }) },
+    request: {
+      query: ListQuery.extend({
+        email: z.string().max(254).optional(),
+        external_id: z.string().max(100).optional(),
+        q: z.string().trim().min(1).max(64).optional().meta({ description: "Search: the customer's name or email contains this text (case-insensitive)." }),
+      }),
+    },
     responses: { 200: jsonResponse(listOf(CustomerSchema), "A page of customers."), ...problemResponses },
   }),
   async (c) => {

@@ -170,8 +170,9 @@ export class QcInvoices extends LitElement {
     const rows = this.list?.data ?? [];
     const write = canWrite();
     const payable = [...this.selected.values()].filter((invoice) => invoice.amount_due > 0);
+    const q = this.query;
     return html`<h1 tabindex="-1">${t("invoices.title")}</h1>
-      ${write ? html`<p><a class="button primary" data-write href=${link("/console/invoices/new")}>${t("invoices.new")}</a></p>` : nothing}
+      ${write ? html`<p><a class="button primary" data-write href=${link(`/console/invoices/new${q.get("customer") ? `?customer=${encodeURIComponent(q.get("customer")!)}` : ""}`)}>${t("invoices.new")}</a></p>` : nothing}
       ${this.filtersForm()}
       ${write ? html`<div class="bar" role="group" aria-label=${t("invoices.selected", { n: this.selected.size })}>
         <span>${t("invoices.selected", { n: this.selected.size })}</span>
