@@ -31,6 +31,9 @@ describe("the console's reminders", () => {
     await page.locator("qc-reminders button", { hasText: "{customer_name}" }).first().click();
     await page.locator("qc-reminders #signature").fill("Marie — Fromagerie du Marché");
     await page.locator("qc-reminders [data-preview-text]", { hasText: /Bonjour Fromagerie Aperçu[\s\S]*Marie — Fromagerie du Marché/ }).waitFor();
+    // The HTML part rendered as it will look (its own shadow root), saying the same, the same sign-off.
+    await page.locator("qc-reminders qc-email-preview", { hasText: /Bonjour Fromagerie Aperçu[\s\S]*Marie — Fromagerie du Marché/ }).waitFor();
+    expect(await page.locator("qc-reminders qc-email-preview p").count()).toBeGreaterThan(0);
     // Nothing saved yet.
     expect((await expectCall<{ email_signature: string }>(200, key(), "GET", "/v1/settings")).email_signature).toBe(before.email_signature);
     await shot(page, "console-reminders-preview");

@@ -14,13 +14,14 @@ import { announce } from "../live";
 import { setTitle } from "../router";
 import { canWrite } from "../session";
 import { base, tokens } from "../styles";
+import "../components/qc-email-preview";
 
 interface Preview { subject: string; text: string; html: string; to: string }
 type Lang = "fr" | "en";
 
 register({
-  fr: { "rem.title": "Relances", "rem.enabled": "Relances automatiques activées", "rem.step": "Étape {n}", "rem.offset": "Jours après l'échéance (négatif : avant)", "rem.tone": "Ton", "rem.tone.friendly": "amical", "rem.tone.neutral": "neutre", "rem.tone.firm": "ferme", "rem.tone.final": "dernier avis", "rem.subject": "Objet ({lang})", "rem.body": "Message ({lang})", "rem.insert": "Insérer {var}", "rem.add": "Ajouter une étape", "rem.remove": "Supprimer l'étape {n}", "rem.signature": "Signature des e-mails", "rem.save": "Enregistrer", "rem.saved": "Relances enregistrées", "rem.preview": "Aperçu", "rem.invoice": "Facture", "rem.of_step": "Étape prévisualisée", "rem.lang": "Langue", "rem.html": "Version HTML de l'e-mail", "rem.text": "Version texte", "rem.to": "À : {to}", "rem.none": "Aucune facture ouverte à prévisualiser." },
-  en: { "rem.title": "Reminders", "rem.enabled": "Automatic reminders on", "rem.step": "Step {n}", "rem.offset": "Days after the due date (negative: before)", "rem.tone": "Tone", "rem.tone.friendly": "friendly", "rem.tone.neutral": "neutral", "rem.tone.firm": "firm", "rem.tone.final": "final notice", "rem.subject": "Subject ({lang})", "rem.body": "Message ({lang})", "rem.insert": "Insert {var}", "rem.add": "Add a step", "rem.remove": "Remove step {n}", "rem.signature": "Email signature", "rem.save": "Save", "rem.saved": "Reminders saved", "rem.preview": "Preview", "rem.invoice": "Invoice", "rem.of_step": "Step previewed", "rem.lang": "Language", "rem.html": "The email's HTML version", "rem.text": "Text version", "rem.to": "To: {to}", "rem.none": "No open invoice to preview." },
+  fr: { "rem.title": "Relances", "rem.enabled": "Relances automatiques activées", "rem.step": "Étape {n}", "rem.offset": "Jours après l'échéance (négatif : avant)", "rem.tone": "Ton", "rem.tone.friendly": "amical", "rem.tone.neutral": "neutre", "rem.tone.firm": "ferme", "rem.tone.final": "dernier avis", "rem.subject": "Objet ({lang})", "rem.body": "Message ({lang})", "rem.insert": "Insérer {var}", "rem.add": "Ajouter une étape", "rem.remove": "Supprimer l'étape {n}", "rem.signature": "Signature des e-mails", "rem.save": "Enregistrer", "rem.saved": "Relances enregistrées", "rem.preview": "Aperçu", "rem.invoice": "Facture", "rem.of_step": "Étape prévisualisée", "rem.lang": "Langue", "rem.html": "Version HTML de l'e-mail", "rem.text": "Version texte", "rem.source": "Source HTML", "rem.to": "À : {to}", "rem.none": "Aucune facture ouverte à prévisualiser." },
+  en: { "rem.title": "Reminders", "rem.enabled": "Automatic reminders on", "rem.step": "Step {n}", "rem.offset": "Days after the due date (negative: before)", "rem.tone": "Tone", "rem.tone.friendly": "friendly", "rem.tone.neutral": "neutral", "rem.tone.firm": "firm", "rem.tone.final": "final notice", "rem.subject": "Subject ({lang})", "rem.body": "Message ({lang})", "rem.insert": "Insert {var}", "rem.add": "Add a step", "rem.remove": "Remove step {n}", "rem.signature": "Email signature", "rem.save": "Save", "rem.saved": "Reminders saved", "rem.preview": "Preview", "rem.invoice": "Invoice", "rem.of_step": "Step previewed", "rem.lang": "Language", "rem.html": "The email's HTML version", "rem.text": "Text version", "rem.source": "HTML source", "rem.to": "To: {to}", "rem.none": "No open invoice to preview." },
 });
 
 export class QcReminders extends LitElement {
@@ -158,7 +159,8 @@ export class QcReminders extends LitElement {
           ${this.previewError ? html`<p role="alert" class="error">${this.previewError}</p>` : nothing}
           ${this.preview ? html`<p>${t("rem.to", { to: this.preview.to })}</p><p><strong data-preview-subject>${this.preview.subject}</strong></p>
             <h3>${t("rem.text")}</h3><pre data-preview-text>${this.preview.text}</pre>
-            <details><summary>${t("rem.html")}</summary><pre data-preview-html>${this.preview.html}</pre></details>` : nothing}`}
+            <h3 id="preview-html-title">${t("rem.html")}</h3><qc-email-preview data-preview-html role="document" aria-labelledby="preview-html-title" .html=${this.preview.html}></qc-email-preview>
+            <details><summary>${t("rem.source")}</summary><pre class="source">${this.preview.html}</pre></details>` : nothing}`}
         </section>
       </div>` : nothing}`;
   }
