@@ -2,7 +2,8 @@
  * Standard Webhooks (https://www.standardwebhooks.com): an off-the-shelf receiver (the npm
  * `standardwebhooks` package) verifies every delivery; `webhook-id` is the event id on every
  * attempt; deliveries reach an endpoint in log order; the older `Quittance-Signature` still
- * verifies; endpoints made before `whsec_<base64>` secrets keep verifying with the library; and a
+ * verifies; endpoints made before `whsec_<base64>` secrets keep verifying with the library, and once
+ * rotated verify with the new secret only; and a
  * delivery the hub never attempted is still sent by its queued backstop, while one it sent is not
  * sent twice.
  */
@@ -95,6 +96,27 @@ describe("Standard Webhooks signatures", () => {
     expect(verifyWithLibrary(legacy, delivery!)).toMatchObject({ type: "customer.created" });
     expect(await signedWith(legacy, delivery!)).toBe(true);
     expect(await signedWith(endpoint.secret, delivery!)).toBe(false);
+  });
+
+  it("should sign with the new secret only, for the library and Quittance-Signature alike, when an endpoint holding an old-format secret is rotated", async () => {
+    const merchant = await createMerchant();
+    const { url, name } = hookUrl("rotated-legacy");
+    const endpoint = await createEndpoint(merchant.key, { url });
+    const legacy = "whsec_7h2m9q4x0c3v6b8n1p5r7t9w2y4za0kd";
+    await env.DB.prepare("UPDATE webhook_endpoints SET secret = ? WHERE id = ?").bind(legacy, endpoint.id).run();
+    const rotated = await api(merchant.key, "POST", `/v1/webhook_endpoints/${endpoint.id}/rotate_secret`);
+    expect(rotated.status, rotated.text).toBe(200);
+    const secret = rotated.body.secret as string;
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+
+    await createCustomer(merchant.key);
+    const [delivery] = await receivedAtLeast(name, 1);
+    expect(verifyWithLibrary(secret, delivery!)).toMatchObject({ type: "customer.created" });
+    expect(await signedWith(secret, delivery!)).toBe(true);
+    for (const old of [legacy, endpoint.secret]) {
+      expect(() => verifyWithLibrary(old, delivery!)).toThrow();
+      expect(await signedWith(old, delivery!)).toBe(false);
+    }
   });
 });
 
