@@ -3,9 +3,8 @@
  * `standardwebhooks` package) verifies every delivery; `webhook-id` is the event id on every
  * attempt; deliveries reach an endpoint in log order; the older `Quittance-Signature` still
  * verifies; endpoints made before `whsec_<base64>` secrets keep verifying with the library, and once
- * rotated verify with the new secret only; and a
- * delivery the hub never attempted is still sent by its queued backstop, while one it sent is not
- * sent twice.
+ * rotated verify with the new secret only; and a delivery the hub never attempted is still sent by
+ * its queued backstop, while one it sent is not sent twice.
  */
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
