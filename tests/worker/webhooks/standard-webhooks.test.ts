@@ -9,7 +9,8 @@
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { deliver } from "../../../worker/webhooks/deliver";
+import { deliver, FAN_OUT_READ_FRESH_MS } from "../../../worker/webhooks/deliver";
+import type { EventRow } from "../../../worker/events/log";
 import { api, createCustomer, createInvoice, createMerchant, recordPayment, type TestMerchant } from "../helpers";
 import { eventLog, lastEventId, poll, sleep } from "../realtime/support";
 import { hookUrl, receivedAtLeast, signedWith, type Received } from "./support";
@@ -167,5 +168,34 @@ describe("delivery order and first attempts", () => {
     const got = await receivedAtLeast(name, 1);
     expect(got).toHaveLength(1);
     expect(verifyWithLibrary(endpoint.secret, got[0]!)).toMatchObject({ type: "customer.created" });
+  });
+
+  it("should use what the fan-out read only while it is fresh, and read the endpoint again after FAN_OUT_READ_FRESH_MS", async () => {
+    const merchant = await createMerchant();
+    // Two events from before the endpoint: no hub sends them there.
+    await createCustomer(merchant.key);
+    await createCustomer(merchant.key);
+    const { results: events } = await env.DB.prepare("SELECT * FROM events WHERE merchant_id = ? ORDER BY seq DESC LIMIT 2").bind(merchant.id).all<EventRow>();
+    const stored = hookUrl("fresh-read-stored");
+    const elsewhere = hookUrl("fresh-read-elsewhere");
+    const endpoint = await createEndpoint(merchant.key, { url: stored.url });
+    const at = new Date().toISOString();
+    const pending = async (label: string, event: EventRow) => {
+      const id = `whd_${label}${merchant.id.slice(4, 22)}`;
+      await env.DB.prepare("INSERT INTO webhook_deliveries (id, endpoint_id, merchant_id, event_seq, status, attempts, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)")
+        .bind(id, endpoint.id, merchant.id, event.seq, at, at)
+        .run();
+      return id;
+    };
+    const read = (event: EventRow, readAt: number) => ({ endpointId: endpoint.id, url: elsewhere.url, secret: endpoint.secret, event, readAt });
+
+    await deliver(env, { delivery: await pending("stale", events[0]!), first: true }, { fanOutRead: read(events[0]!, Date.now() - FAN_OUT_READ_FRESH_MS - 1) });
+    const [fromStorage] = await receivedAtLeast(stored.name, 1);
+    expect(verifyWithLibrary(endpoint.secret, fromStorage!)).toMatchObject({ type: "customer.created" });
+
+    await deliver(env, { delivery: await pending("fresh", events[1]!), first: true }, { fanOutRead: read(events[1]!, Date.now()) });
+    const [fromRead] = await receivedAtLeast(elsewhere.name, 1);
+    expect(verifyWithLibrary(endpoint.secret, fromRead!)).toMatchObject({ type: "customer.created" });
+    expect(await receivedAtLeast(stored.name, 2, 0)).toHaveLength(1);
   });
 });
