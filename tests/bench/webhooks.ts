@@ -4,7 +4,8 @@
  * one after another, against a real `wrangler dev`. Every delivery is verified with the npm
  * `standardwebhooks` package, as a merchant's receiver would. Then BENCH_REDELIVERIES manual
  * redeliveries (POST …/redeliver answered → the delivery received), which go through the Queue: the
- * path every first attempt took before the hub made them, and the one retries take now. Prints
+ * path every first attempt took before the hub made them, and the one retries take now (the queue
+ * may hand the delivery over before the answer reaches us: a negative figure is that). Prints
  * p50/p95/p99, the goal row (figure, goal, ratio) and the machine's load average (a loaded machine
  * measures the machine). BENCH_WEBHOOK_QUEUE_TIMEOUT=<seconds> rewrites the webhook queue's
  * `max_batch_timeout` for the run (1 was its value before the hub's first attempts).
