@@ -11,7 +11,7 @@ import { guard, runBatch, withRetries } from "../db/batch";
 import { chainHeadHeader } from "../events/checkpoint";
 import { appendEvent, eventId, serializeEvent, type EventRow, type LogMoved } from "../events/log";
 import { newId } from "../lib/crypto";
-import type { DeliveryMessage } from "./fan-out";
+import type { DeliveryMessage, FanOutRead } from "./fan-out";
 import { deliveryHeaders } from "./signature";
 import { isDevelopment } from "../lib/environment";
 import { webhookUrlProblem } from "./url-policy";
@@ -19,6 +19,13 @@ import { webhookUrlProblem } from "./url-policy";
 export const DELIVERY_TIMEOUT_MS = 10_000;
 export const RETRY_WINDOW_MS = 3 * 86_400_000;
 const MAX_DELAY_SECONDS = 12 * 3600;
+/**
+ * How recent a fan-out's read must be for a first attempt to use it instead of reading again: well
+ * under the backstop's delay (a minute), so nothing else can have attempted the delivery yet, and
+ * short enough that a change to the endpoint (disabled, deleted, URL or secret replaced) misses at
+ * most the attempts already starting, as a change landing mid-attempt would anyway.
+ */
+export const FAN_OUT_READ_FRESH_MS = 500;
 
 interface DeliveryRow {
   id: string;
@@ -65,10 +72,39 @@ async function post(url: string, body: string, signatures: Record<string, string
 type DeliveryOutcome = { outcome: "done" | "retry_scheduled"; moved: LogMoved | null };
 const done: DeliveryOutcome = { outcome: "done", moved: null };
 
-/** What a delivery attempt may be handed instead of reading it: the chain head header, cached by the hub's lanes. */
+/**
+ * What a delivery attempt may be handed instead of reading it: the chain head header, cached by the
+ * hub's lanes, and for a first attempt what the fan-out that created the delivery read.
+ */
 export interface DeliverOptions {
   now?: Date;
   chainHead?: (merchantId: string) => Promise<string | null>;
+  fanOutRead?: FanOutRead;
+}
+
+/** The delivery as the fan-out just created it (pending, never attempted, its endpoint active), when that read is fresh. */
+function freshlyCreated(message: DeliveryMessage, read: FanOutRead | undefined): { delivery: DeliveryRow; event: EventRow } | null {
+  if (!message.first || read === undefined || Date.now() - read.readAt > FAN_OUT_READ_FRESH_MS) return null;
+  const { event } = read;
+  const delivery: DeliveryRow = {
+    id: message.delivery, endpoint_id: read.endpointId, merchant_id: event.merchant_id, event_seq: event.seq, status: "pending", attempts: 0,
+    url: read.url, secret: read.secret, endpoint_status: "active", consecutive_failures: 0,
+  };
+  return { delivery, event };
+}
+
+/** Reads the delivery (with its endpoint) and its event, in one round trip. */
+async function readDelivery(db: D1Database, id: string): Promise<{ delivery: DeliveryRow | null; event: EventRow | null }> {
+  const [deliveryRead, eventRead] = await db.batch([
+    db
+      .prepare(
+        `SELECT d.*, w.url, w.secret, w.status AS endpoint_status, w.consecutive_failures
+         FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id WHERE d.id = ?`,
+      )
+      .bind(id),
+    db.prepare("SELECT * FROM events WHERE seq = (SELECT event_seq FROM webhook_deliveries WHERE id = ?)").bind(id),
+  ]);
+  return { delivery: (deliveryRead!.results[0] as DeliveryRow | undefined) ?? null, event: (eventRead!.results[0] as EventRow | undefined) ?? null };
 }
 
 /**
@@ -79,18 +115,8 @@ export interface DeliverOptions {
 export async function deliver(env: Env, message: DeliveryMessage, options: DeliverOptions = {}): Promise<DeliveryOutcome> {
   const db = env.DB;
   const now = options.now ?? new Date();
-  // One round trip for the delivery (with its endpoint) and its event.
-  const [deliveryRead, eventRead] = await db.batch([
-    db
-      .prepare(
-        `SELECT d.*, w.url, w.secret, w.status AS endpoint_status, w.consecutive_failures
-         FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id WHERE d.id = ?`,
-      )
-      .bind(message.delivery),
-    db.prepare("SELECT * FROM events WHERE seq = (SELECT event_seq FROM webhook_deliveries WHERE id = ?)").bind(message.delivery),
-  ]);
-  const delivery = (deliveryRead!.results[0] as DeliveryRow | undefined) ?? null;
-  const event = (eventRead!.results[0] as EventRow | undefined) ?? null;
+  // A first attempt starting right after its fan-out uses what the fan-out read: one round trip fewer before the POST.
+  const { delivery, event } = freshlyCreated(message, options.fanOutRead) ?? (await readDelivery(db, message.delivery));
   if (delivery === null || delivery.status === "succeeded") return done;
   if (message.first && (delivery.attempts > 0 || delivery.status !== "pending")) return done; // the hub's attempt, or the backstop's, came first
   if (delivery.endpoint_status !== "active") {

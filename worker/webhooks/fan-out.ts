@@ -9,6 +9,7 @@
  * cursor moves only after those messages are queued, and a fan-out that runs again over the same
  * events hands back the deliveries never attempted. At least once, whatever fails where.
  */
+import type { EventRow } from "../events/log";
 import { newId } from "../lib/crypto";
 
 const PAGE = 200;
@@ -20,6 +21,8 @@ export const BACKSTOP_DELAY_SECONDS = 60;
 
 interface EndpointRow {
   id: string;
+  url: string;
+  secret: string;
   events: string | null;
   start_seq: number;
 }
@@ -33,11 +36,25 @@ export interface DeliveryMessage {
   first?: true;
 }
 
+/**
+ * What the fan-out read for a delivery it created: its endpoint's URL and secret (the endpoint was
+ * active), its event, and when they were read (`Date.now()`), so a first attempt that starts at once
+ * need not read them again (deliver.ts).
+ */
+export interface FanOutRead {
+  endpointId: string;
+  url: string;
+  secret: string;
+  event: EventRow;
+  readAt: number;
+}
+
 /** A delivery created by a fan-out, for the hub's first attempt. */
 export interface NewDelivery {
   id: string;
   endpointId: string;
   eventSeq: number;
+  read: FanOutRead;
 }
 
 /**
@@ -47,17 +64,19 @@ export interface NewDelivery {
  */
 export async function enqueueWebhookDeliveries(env: Env, storage: DurableObjectStorage, merchantId: string, started: (deliveries: NewDelivery[]) => void = () => undefined): Promise<void> {
   const stored = await storage.get<number>("webhookSeq");
-  const endpointsQuery = env.DB.prepare("SELECT id, events, start_seq FROM webhook_endpoints WHERE merchant_id = ? AND status = 'active'").bind(merchantId);
-  const eventsQuery = (after: number) => env.DB.prepare("SELECT seq, type FROM events WHERE merchant_id = ? AND seq > ? ORDER BY seq LIMIT ?").bind(merchantId, after, PAGE);
+  const endpointsQuery = env.DB.prepare("SELECT id, url, secret, events, start_seq FROM webhook_endpoints WHERE merchant_id = ? AND status = 'active'").bind(merchantId);
+  const eventsQuery = (after: number) => env.DB.prepare("SELECT * FROM events WHERE merchant_id = ? AND seq > ? ORDER BY seq LIMIT ?").bind(merchantId, after, PAGE);
+  const readAt = Date.now();
   // With the cursor known, the endpoints and the first page come in one round trip.
   const [endpointRead, firstPage] = stored === undefined ? [await endpointsQuery.all<EndpointRow>(), null] : await env.DB.batch<unknown>([endpointsQuery, eventsQuery(stored)]);
   const endpoints = endpointRead!.results as EndpointRow[];
   if (endpoints.length === 0) return;
   const filters = endpoints.map((endpoint) => ({ ...endpoint, types: endpoint.events === null ? null : new Set(JSON.parse(endpoint.events) as string[]) }));
   let cursor = stored ?? Math.min(...endpoints.map((endpoint) => endpoint.start_seq));
-  let prefetched = firstPage?.results as { seq: number; type: string }[] | undefined;
+  const endpointById = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint]));
+  let prefetched = firstPage?.results as EventRow[] | undefined;
   for (;;) {
-    const events = prefetched ?? (await eventsQuery(cursor).all<{ seq: number; type: string }>()).results;
+    const events = prefetched ?? (await eventsQuery(cursor).all<EventRow>()).results;
     prefetched = undefined;
     if (events.length === 0) return;
     const now = new Date().toISOString();
@@ -79,7 +98,13 @@ export async function enqueueWebhookDeliveries(env: Env, storage: DurableObjectS
     }
     if (inserts.length > 0) {
       const created = (await env.DB.batch<{ id: string; endpoint_id: string; event_seq: number }>(inserts)).flatMap((result) => result.results);
-      started(created.map((row) => ({ id: row.id, endpointId: row.endpoint_id, eventSeq: row.event_seq })));
+      const eventBySeq = new Map(events.map((event) => [event.seq, event]));
+      started(
+        created.map((row) => {
+          const endpoint = endpointById.get(row.endpoint_id)!;
+          return { id: row.id, endpointId: row.endpoint_id, eventSeq: row.event_seq, read: { endpointId: endpoint.id, url: endpoint.url, secret: endpoint.secret, event: eventBySeq.get(row.event_seq)!, readAt } };
+        }),
+      );
       for (let index = 0; index < created.length; index += 100) {
         const messages = created.slice(index, index + 100).map((row) => ({ body: { delivery: row.id, first: true } satisfies DeliveryMessage, delaySeconds: BACKSTOP_DELAY_SECONDS }));
         await env.WEBHOOKS.sendBatch(messages);

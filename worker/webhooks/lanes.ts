@@ -36,7 +36,7 @@ export class DeliveryLanes {
     for (const delivery of deliveries) {
       if (this.waiting.has(delivery.id)) continue;
       this.waiting.add(delivery.id);
-      const tail = (this.tails.get(delivery.endpointId) ?? Promise.resolve()).then(() => this.attempt(delivery.id));
+      const tail = (this.tails.get(delivery.endpointId) ?? Promise.resolve()).then(() => this.attempt(delivery));
       this.tails.set(delivery.endpointId, tail);
       void tail.then(() => {
         if (this.tails.get(delivery.endpointId) === tail) this.tails.delete(delivery.endpointId);
@@ -60,9 +60,10 @@ export class DeliveryLanes {
     return this.chainHead.value;
   }
 
-  private async attempt(deliveryId: string): Promise<void> {
+  /** One first attempt; started at once (an idle lane), it uses what the fan-out read (deliver.ts). */
+  private async attempt({ id: deliveryId, read }: NewDelivery): Promise<void> {
     try {
-      const { moved } = await deliver(this.env, { delivery: deliveryId, first: true }, { chainHead: (merchantId) => this.latestChainHead(merchantId) });
+      const { moved } = await deliver(this.env, { delivery: deliveryId, first: true }, { chainHead: (merchantId) => this.latestChainHead(merchantId), fanOutRead: read });
       if (moved !== null) this.moved(moved);
     } catch (error) {
       console.error("webhook first attempt failed", deliveryId, error);

@@ -2,14 +2,15 @@
  * Standard Webhooks (https://www.standardwebhooks.com): an off-the-shelf receiver (the npm
  * `standardwebhooks` package) verifies every delivery; `webhook-id` is the event id on every
  * attempt; deliveries reach an endpoint in log order; the older `Quittance-Signature` still
- * verifies; endpoints made before `whsec_<base64>` secrets keep verifying with the library; and a
- * delivery the hub never attempted is still sent by its queued backstop, while one it sent is not
- * sent twice.
+ * verifies; endpoints made before `whsec_<base64>` secrets keep verifying with the library, and once
+ * rotated verify with the new secret only; and a delivery the hub never attempted is still sent by
+ * its queued backstop, while one it sent is not sent twice.
  */
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { deliver } from "../../../worker/webhooks/deliver";
+import { deliver, FAN_OUT_READ_FRESH_MS } from "../../../worker/webhooks/deliver";
+import type { EventRow } from "../../../worker/events/log";
 import { api, createCustomer, createInvoice, createMerchant, recordPayment, type TestMerchant } from "../helpers";
 import { eventLog, lastEventId, poll, sleep } from "../realtime/support";
 import { hookUrl, receivedAtLeast, signedWith, type Received } from "./support";
@@ -96,6 +97,27 @@ describe("Standard Webhooks signatures", () => {
     expect(await signedWith(legacy, delivery!)).toBe(true);
     expect(await signedWith(endpoint.secret, delivery!)).toBe(false);
   });
+
+  it("should sign with the new secret only, for the library and Quittance-Signature alike, when an endpoint holding an old-format secret is rotated", async () => {
+    const merchant = await createMerchant();
+    const { url, name } = hookUrl("rotated-legacy");
+    const endpoint = await createEndpoint(merchant.key, { url });
+    const legacy = "whsec_7h2m9q4x0c3v6b8n1p5r7t9w2y4za0kd";
+    await env.DB.prepare("UPDATE webhook_endpoints SET secret = ? WHERE id = ?").bind(legacy, endpoint.id).run();
+    const rotated = await api(merchant.key, "POST", `/v1/webhook_endpoints/${endpoint.id}/rotate_secret`);
+    expect(rotated.status, rotated.text).toBe(200);
+    const secret = rotated.body.secret as string;
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+
+    await createCustomer(merchant.key);
+    const [delivery] = await receivedAtLeast(name, 1);
+    expect(verifyWithLibrary(secret, delivery!)).toMatchObject({ type: "customer.created" });
+    expect(await signedWith(secret, delivery!)).toBe(true);
+    for (const old of [legacy, endpoint.secret]) {
+      expect(() => verifyWithLibrary(old, delivery!)).toThrow();
+      expect(await signedWith(old, delivery!)).toBe(false);
+    }
+  });
 });
 
 describe("delivery order and first attempts", () => {
@@ -146,5 +168,34 @@ describe("delivery order and first attempts", () => {
     const got = await receivedAtLeast(name, 1);
     expect(got).toHaveLength(1);
     expect(verifyWithLibrary(endpoint.secret, got[0]!)).toMatchObject({ type: "customer.created" });
+  });
+
+  it("should use what the fan-out read only while it is fresh, and read the endpoint again after FAN_OUT_READ_FRESH_MS", async () => {
+    const merchant = await createMerchant();
+    // Two events from before the endpoint: no hub sends them there.
+    await createCustomer(merchant.key);
+    await createCustomer(merchant.key);
+    const { results: events } = await env.DB.prepare("SELECT * FROM events WHERE merchant_id = ? ORDER BY seq DESC LIMIT 2").bind(merchant.id).all<EventRow>();
+    const stored = hookUrl("fresh-read-stored");
+    const elsewhere = hookUrl("fresh-read-elsewhere");
+    const endpoint = await createEndpoint(merchant.key, { url: stored.url });
+    const at = new Date().toISOString();
+    const pending = async (label: string, event: EventRow) => {
+      const id = `whd_${label}${merchant.id.slice(4, 22)}`;
+      await env.DB.prepare("INSERT INTO webhook_deliveries (id, endpoint_id, merchant_id, event_seq, status, attempts, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)")
+        .bind(id, endpoint.id, merchant.id, event.seq, at, at)
+        .run();
+      return id;
+    };
+    const read = (event: EventRow, readAt: number) => ({ endpointId: endpoint.id, url: elsewhere.url, secret: endpoint.secret, event, readAt });
+
+    await deliver(env, { delivery: await pending("stale", events[0]!), first: true }, { fanOutRead: read(events[0]!, Date.now() - FAN_OUT_READ_FRESH_MS - 1) });
+    const [fromStorage] = await receivedAtLeast(stored.name, 1);
+    expect(verifyWithLibrary(endpoint.secret, fromStorage!)).toMatchObject({ type: "customer.created" });
+
+    await deliver(env, { delivery: await pending("fresh", events[1]!), first: true }, { fanOutRead: read(events[1]!, Date.now()) });
+    const [fromRead] = await receivedAtLeast(elsewhere.name, 1);
+    expect(verifyWithLibrary(endpoint.secret, fromRead!)).toMatchObject({ type: "customer.created" });
+    expect(await receivedAtLeast(stored.name, 2, 0)).toHaveLength(1);
   });
 });
