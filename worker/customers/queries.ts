@@ -44,16 +44,21 @@ export function findCustomerByExternalId(db: D1Database, merchantId: string, ext
   return db.prepare("SELECT * FROM customers WHERE merchant_id = ? AND external_id = ?").bind(merchantId, externalId).first<CustomerRow>();
 }
 
-/** A page of a merchant's customers, newest first, optionally by email or external id (`limit + 1` rows). */
+/** A page of a merchant's customers, newest first, optionally by email or external id, or `q` in the name or email (`limit + 1` rows). */
 export async function listCustomers(
   db: D1Database,
   merchantId: string,
-  query: { limit: number; starting_after?: string | undefined; email?: string | undefined; external_id?: string | undefined },
+  query: { limit: number; starting_after?: string | undefined; email?: string | undefined; external_id?: string | undefined; q?: string | undefined },
 ): Promise<CustomerRow[]> {
   const filters: string[] = [];
   const params: string[] = [];
   if (query.email) (filters.push(" AND email = ?"), params.push(query.email));
   if (query.external_id) (filters.push(" AND external_id = ?"), params.push(query.external_id));
+  if (query.q) {
+    const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    filters.push(" AND (name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')");
+    params.push(like, like);
+  }
   const cursor = await cursorCondition(db, "customers", merchantId, query.starting_after);
   const { results } = await db
     .prepare(`SELECT * FROM customers WHERE merchant_id = ?${filters.join("")}${cursor.sql} ORDER BY created_at DESC, id DESC LIMIT ?`)

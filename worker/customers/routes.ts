@@ -30,9 +30,15 @@ customers.openapi(
 
 customers.openapi(
   createRoute({
-    method: "get", path: "/", tags: tag, security: secretKeySecurity, summary: "List customers, newest first",
+    method: "get", path: "/", tags: tag, security: secretKeySecurity, summary: "List customers, newest first (filters email, external_id, search q)",
     middleware: [requireSecretKey("read")] as const,
-    request: { query: ListQuery.extend({ email: z.string().max(254).optional(), external_id: z.string().max(100).optional() }) },
+    request: {
+      query: ListQuery.extend({
+        email: z.string().max(254).optional(),
+        external_id: z.string().max(100).optional(),
+        q: z.string().trim().min(1).max(64).optional().meta({ description: "Search: the name or the email contains this text (case-insensitive for ASCII letters)." }),
+      }),
+    },
     responses: { 200: jsonResponse(listOf(CustomerSchema), "A page of customers."), ...problemResponses },
   }),
   async (c) => {
