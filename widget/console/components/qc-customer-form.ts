@@ -130,6 +130,13 @@ export class QcCustomerForm extends LitElement {
   }
 }
 
+/** Puts the focus on the first field of the form inside `root`, once it has rendered. @example await focusForm(this.renderRoot) */
+export async function focusForm(root: ParentNode): Promise<void> {
+  const form = root.querySelector("qc-customer-form");
+  await form?.updateComplete;
+  form?.shadowRoot?.querySelector<HTMLElement>("#cf-name")?.focus();
+}
+
 if (!customElements.get("qc-customer-form")) customElements.define("qc-customer-form", QcCustomerForm);
 
 declare global {

@@ -17,7 +17,7 @@ import { link, setTitle } from "../router";
 import { canWrite } from "../session";
 import { base, tokens } from "../styles";
 import { balancesOf, type Balance } from "../components/customers-balances";
-import "../components/qc-customer-form";
+import { focusForm } from "../components/qc-customer-form";
 import "../components/qc-status-badge";
 
 type Invoice = z.infer<typeof InvoiceSchema>;
@@ -155,7 +155,7 @@ export class QcCustomerDetail extends LitElement {
       <h2>${t("customer.details")}</h2>
       ${this.editing && canWrite()
         ? html`<qc-customer-form .customer=${c} @qc-saved=${(e: CustomEvent<Customer>) => void this.saved(e.detail)} @qc-cancel=${() => { this.editing = false; this.requestUpdate(); }}></qc-customer-form>`
-        : html`${this.details(c)}${canWrite() ? html`<p><button class="secondary" data-write data-action="edit" @click=${async () => { this.editing = true; this.message = ""; this.requestUpdate(); await this.updateComplete; this.renderRoot.querySelector("qc-customer-form")?.shadowRoot?.querySelector<HTMLElement>("#cf-name")?.focus(); }}>${t("customer.edit")}</button></p>` : nothing}`}
+        : html`${this.details(c)}${canWrite() ? html`<p><button class="secondary" data-write data-action="edit" @click=${async () => { this.editing = true; this.message = ""; this.requestUpdate(); await this.updateComplete; await focusForm(this.renderRoot); }}>${t("customer.edit")}</button></p>` : nothing}`}
       <h2>${t("customer.invoices")}</h2>
       ${this.invoiceTable()}
       <h2>${t("customer.credit_notes")}</h2>

@@ -15,7 +15,7 @@ import { link, navigate, setTitle } from "../router";
 import { canWrite } from "../session";
 import { base, tokens } from "../styles";
 import "../components/qc-pager";
-import "../components/qc-customer-form";
+import { focusForm } from "../components/qc-customer-form";
 import { amounts, balancesOf, type Balance } from "../components/customers-balances";
 
 interface List { data: Customer[]; has_more: boolean; next: string | null }
@@ -112,7 +112,7 @@ export class QcCustomers extends LitElement {
     const rows = this.list?.data ?? [];
     const write = canWrite();
     return html`<h1 tabindex="-1">${t("customers.title")}</h1>
-      ${write && !this.formOpen ? html`<p><button class="primary" data-write data-action="new" @click=${async () => { this.formOpen = true; this.created = null; this.requestUpdate(); await this.updateComplete; this.renderRoot.querySelector("qc-customer-form")?.shadowRoot?.querySelector<HTMLElement>("#cf-name")?.focus(); }}>${t("customers.new")}</button></p>` : nothing}
+      ${write && !this.formOpen ? html`<p><button class="primary" data-write data-action="new" @click=${async () => { this.formOpen = true; this.created = null; this.requestUpdate(); await this.updateComplete; await focusForm(this.renderRoot); }}>${t("customers.new")}</button></p>` : nothing}
       ${write && this.formOpen ? html`<section class="new card" aria-labelledby="new-title"><h2 id="new-title">${t("customers.new_title")}</h2>
         <qc-customer-form @qc-saved=${(e: CustomEvent<Customer>) => void this.saved(e.detail)} @qc-cancel=${() => { this.formOpen = false; this.requestUpdate(); }}></qc-customer-form></section>` : nothing}
       <div role="status">${this.created ? html`<p data-created=${this.created.id}>${t("customers.created", { name: this.created.name })} <a href=${link(`/console/customers/${this.created.id}`)}>${t("customers.open")}</a></p>` : nothing}</div>

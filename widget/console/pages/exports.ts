@@ -7,7 +7,6 @@
  * document.body.append(document.createElement("qc-exports"));
  */
 import { css, html, LitElement, nothing } from "lit";
-import { MAX_EXPORT_DAYS } from "../../../shared/schemas/csv-exports";
 import { ApiError, type Problem } from "../api";
 import { register, t } from "../i18n";
 import { announce } from "../live";
@@ -19,6 +18,8 @@ register({
   en: { "exports.title": "Accounting exports", "exports.csv": "CSV files", "exports.csv_help": "Both days included, UTC dates, at most {days} days (two years: a first fiscal year may last 24 months). Without a start day: 1 January of the end day's year. RFC 4180 CSV, UTF-8 with a BOM, amounts in major units with a dot.", "exports.from": "From", "exports.to": "To", "exports.invoices": "Invoices (one row per invoice line, by issue date)", "exports.payments": "Payments (one row per allocation, by the day received)", "exports.credit_notes": "Credit notes (one row per credit-note line, by issue date)", "exports.download_invoices": "Download invoices", "exports.download_payments": "Download payments", "exports.download_credit_notes": "Download credit notes", "exports.fec": "FEC (Fichier des écritures comptables)", "exports.fec_help": "The fiscal year is the calendar year (1 January – 31 December). The file is named after your SIREN (set it in the settings); each currency other than the euro needs a book rate.", "exports.year": "Fiscal year", "exports.encoding": "Encoding", "exports.utf8": "UTF-8 (default)", "exports.latin9": "ISO-8859-15 (Latin-9, the set article A47 A-1 names; missing characters become “?”)", "exports.download_fec": "Download the FEC", "exports.working": "Preparing {name}…", "exports.saved": "{name} downloaded ({size} bytes)", "exports.refused": "Refused ({status}): {detail}" },
 });
 
+/** MAX_EXPORT_DAYS of shared/schemas/csv-exports.ts (importing it would bring zod into the console bundle); the API's 422 says the same. */
+const MAX_EXPORT_DAYS = 731;
 const CSV_KINDS = ["invoices", "payments", "credit_notes"] as const;
 const today = (): string => new Date().toISOString().slice(0, 10);
 
