@@ -91,6 +91,8 @@ describe("the console's exports", () => {
     await problem.waitFor();
     expect(await problem.textContent()).toMatch(/Refusé \(422\) : .*2026-01-01 is before from \(2026-06-30\)/);
     expect(await page.locator("qc-exports #csv-to").getAttribute("aria-invalid")).toBe("true");
+    // The focus moves to the field at fault.
+    expect(await page.evaluate(() => document.querySelector("qc-app")?.shadowRoot?.querySelector("qc-exports")?.shadowRoot?.activeElement?.id)).toBe("csv-to");
     expect(await axe(page)).toEqual([]);
     await shot(page, "console-exports-refused");
     await page.emulateMedia({ colorScheme: "dark" });
