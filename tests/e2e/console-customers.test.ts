@@ -164,6 +164,21 @@ describe("the console's customers", () => {
     await page.close();
   }, 60_000);
 
+  it("should page the search results 20 at a time with the pager, keeping the search in the address bar", async () => {
+    const tag = `pagin${Date.now().toString(36)}`;
+    for (let index = 0; index < 21; index += 1) await expectCall(201, key(), "POST", "/v1/customers", { name: `Client ${tag} ${index}`, email: `${tag}.${index}@example.com` });
+    const page = await openConsole(context);
+    await page.goto(`${base()}/console/customers?q=${tag}`);
+    await expect.poll(() => page.locator("qc-customers tbody tr").count()).toBe(20);
+    await tabTo(page, /Page suivante/);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator("qc-customers tbody tr").count()).toBe(1);
+    expect(await page.locator("qc-customers tbody tr th").textContent()).toBe(`Client ${tag} 0`);
+    expect(page.url()).toMatch(new RegExp(`q=${tag}.*starting_after=cus_`));
+    expect(await page.locator("qc-pager button").count()).toBe(0);
+    await page.close();
+  }, 60_000);
+
   it("should show the accountant the list and the customer page with no write control", async () => {
     const { customer } = await customerWithBalances("Cabinet Lecture");
     const page = await openCustomer(customer, { readOnly: true });
