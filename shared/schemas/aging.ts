@@ -14,6 +14,11 @@ export const AgingQuery = z.object({
   by: z.enum(["customer", "currency"]).default("customer").meta({ description: "`customer`: per-customer rows and the totals; `currency`: the totals only." }),
   limit: z.coerce.number().int().min(1).max(100).default(100).meta({ description: "Customer rows per page." }),
   starting_after: z.string().max(64).optional().meta({ description: "A customer id: the rows after it (rows are in customer id order)." }),
+  customer: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,64}(?:,[A-Za-z0-9_]{1,64}){0,99}$/, "must be 1 to 100 customer ids separated by commas")
+    .optional()
+    .meta({ description: "Only these customers (one id, or up to 100 separated by commas): their rows, and totals over them alone.", example: "cus_01jf9v3k8m2q7w4x5y6z0a1b2c" }),
 });
 
 const BucketAmounts = z.record(z.string(), Amount).meta({ description: "Amount per bucket key (`current`, `1-30`, …, `91+`), minor units." });

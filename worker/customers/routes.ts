@@ -30,7 +30,7 @@ customers.openapi(
 
 customers.openapi(
   createRoute({
-    method: "get", path: "/", tags: tag, security: secretKeySecurity, summary: "List customers, newest first",
+    method: "get", path: "/", tags: tag, security: secretKeySecurity, summary: "List customers, newest first (filters email, external_id, search q)",
     middleware: [requireSecretKey("read")] as const,
     request: {
       query: ListQuery.extend({

@@ -26,6 +26,7 @@ agingRoutes.openapi(
       by: query.by,
       limit: query.limit,
       startingAfter: query.starting_after,
+      customers: query.customer?.split(","),
     });
     return c.json(body, 200);
   },

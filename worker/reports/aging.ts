@@ -25,14 +25,14 @@ interface Row {
 export async function agingReport(
   db: D1Database,
   merchantId: string,
-  query: { asOf: string; limits: number[]; by: "customer" | "currency"; limit: number; startingAfter?: string | undefined },
+  query: { asOf: string; limits: number[]; by: "customer" | "currency"; limit: number; startingAfter?: string | undefined; customers?: string[] | undefined },
 ): Promise<AgingReportBody> {
   const buckets = bucketsOf(query.limits);
   const empty = (): Row => ({ total: 0, invoices: 0, buckets: Object.fromEntries(buckets.map((bucket) => [bucket.key, 0])), unallocated_credit: 0 });
   const [rows, credit, creditNotes] = await Promise.all([
-    bucketRows(db, merchantId, query.asOf, query.limits, query.by === "customer"),
-    creditRows(db, merchantId, query.asOf),
-    creditNoteTotals(db, merchantId, query.asOf),
+    bucketRows(db, merchantId, query.asOf, query.limits, query.by === "customer", query.customers),
+    creditRows(db, merchantId, query.asOf, query.customers),
+    creditNoteTotals(db, merchantId, query.asOf, query.customers),
   ]);
   const currencies = new Map<string, Row>();
   const customers = new Map<string, Row & { customer: string; currency: string }>();

@@ -48,6 +48,19 @@ describe("customers", () => {
     expect((await listCustomers(env.DB, merchant.id, { limit: 10, email: "c1@x.example" })).map((row) => row.id)).toEqual([ids[1]]);
   });
 
+  it("should find customers whose name or email contains q, case-insensitively, taking % and _ literally", async () => {
+    const merchant = await createMerchant();
+    const martin = (await createCustomer(env.DB, merchant.id, input({ name: "Boulangerie Martin", email: "compta@martin.example" }), new Date())).customer.id;
+    const dupont = (await createCustomer(env.DB, merchant.id, input({ name: "Garage Dupont", email: "facturation@garage.example" }), new Date())).customer.id;
+    await createCustomer(env.DB, merchant.id, input({ name: "Cent_pour_cent", email: "x@y.example" }), new Date());
+    expect((await listCustomers(env.DB, merchant.id, { limit: 10, q: "MARTIN" })).map((row) => row.id)).toEqual([martin]);
+    expect((await listCustomers(env.DB, merchant.id, { limit: 10, q: "garage.example" })).map((row) => row.id)).toEqual([dupont]);
+    expect(await listCustomers(env.DB, merchant.id, { limit: 10, q: "%" })).toEqual([]);
+    expect((await listCustomers(env.DB, merchant.id, { limit: 10, q: "t_p" })).map((row) => row.name)).toEqual(["Cent_pour_cent"]);
+    const other = await createMerchant();
+    expect(await listCustomers(env.DB, other.id, { limit: 10, q: "Martin" })).toEqual([]);
+  });
+
   it("should answer no credit when a customer has no payment", async () => {
     const merchant = await createMerchant();
     const created = await createCustomer(env.DB, merchant.id, input(), new Date());

@@ -91,6 +91,25 @@ describe("GET /v1/reports/aging", () => {
     expect(second.body.currencies[0].total).toBe(300);
   });
 
+  it("should narrow rows and totals to the customers named when customer= lists some ids", async () => {
+    const merchant = await createMerchant();
+    const ids: string[] = [];
+    for (const [index, amount] of [100, 2_000, 30_000].entries()) {
+      const customer = (await createCustomer(merchant.key, { name: `Client ${index}` })).id;
+      ids.push(customer);
+      await issuedInvoice(merchant.key, merchant.id, { customer, due_date: "2026-01-20", lines: line(amount) }, ISSUED);
+    }
+    const one = await api(merchant.readOnlyKey, "GET", `/v1/reports/aging?as_of=2026-02-01&customer=${ids[1]}`);
+    expect(one.status).toBe(200);
+    expect(one.body.customers.map((row: { customer: string; total: number }) => [row.customer, row.total])).toEqual([[ids[1], 2_000]]);
+    expect(one.body.currencies[0]).toMatchObject({ total: 2_000, invoices: 1 });
+    const two = await api(merchant.key, "GET", `/v1/reports/aging?as_of=2026-02-01&customer=${ids[0]},${ids[2]}`);
+    expect(two.body.customers.map((row: { customer: string }) => row.customer).sort()).toEqual([ids[0], ids[2]].sort());
+    expect(two.body.currencies[0].total).toBe(30_100);
+    const other = await createMerchant();
+    expect((await api(other.key, "GET", `/v1/reports/aging?as_of=2026-02-01&customer=${ids[0]}`)).body.customers).toEqual([]);
+  });
+
   it("should refuse strangers, client sessions and bad parameters with the status and the param named, changing nothing", async () => {
     const merchant = await createMerchant();
     const other = await createMerchant();
@@ -104,7 +123,7 @@ describe("GET /v1/reports/aging", () => {
     const before = await databaseFingerprint();
     for (const [query, param] of [
       ["as_of=2026-02-30", "as_of"], ["as_of=01/02/2026", "as_of"], ["buckets=60,30", "buckets"], ["buckets=0,30", "buckets"], ["buckets=30,30", "buckets"],
-      ["buckets=10,20,30,40,50,60,70", "buckets"], ["buckets=30;60", "buckets"], ["by=invoice", "by"], ["limit=0", "limit"],
+      ["buckets=10,20,30,40,50,60,70", "buckets"], ["buckets=30;60", "buckets"], ["by=invoice", "by"], ["limit=0", "limit"], ["customer=a,,b", "customer"], ["customer=%27x%27", "customer"],
     ] as const) {
       const refused = await api(merchant.key, "GET", `/v1/reports/aging?${query}`);
       expect({ query, status: refused.status, param: refused.body.param }).toEqual({ query, status: 422, param });
