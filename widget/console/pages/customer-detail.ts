@@ -12,7 +12,7 @@ import type { CreditNote } from "../../../shared/schemas/credit-notes";
 import type { InvoiceSchema } from "../../../shared/schemas/invoices";
 import { api, ApiError } from "../api";
 import { date, money, register, t } from "../i18n";
-import { announce, live, type QuittanceEvent } from "../live";
+import { announce, live, refresher, type QuittanceEvent } from "../live";
 import { link, setTitle } from "../router";
 import { canWrite } from "../session";
 import { base, tokens } from "../styles";
@@ -43,13 +43,12 @@ export class QcCustomerDetail extends LitElement {
   private editing = false;
   private message = "";
   private error = "";
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly refresh = refresher(() => this.load(true));
   private readonly onEvent = (e: Event): void => {
     const event = (e as CustomEvent<QuittanceEvent & { customer?: string | null }>).detail;
     const mine = event.customer === this.params.id || ((event.customer ?? null) === null && /^(invoice|payment|credit_note)\./.test(event.type));
     if (!mine || !/^(customer|invoice|payment|credit_note)\./.test(event.type)) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.load(true), 250);
+    this.refresh();
   };
 
   override connectedCallback(): void {
@@ -60,7 +59,6 @@ export class QcCustomerDetail extends LitElement {
   }
   override disconnectedCallback(): void {
     live.removeEventListener("event", this.onEvent);
-    clearTimeout(this.timer);
     super.disconnectedCallback();
   }
 

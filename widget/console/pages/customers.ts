@@ -10,7 +10,7 @@ import { css, html, LitElement, nothing } from "lit";
 import type { Customer } from "../../../shared/schemas/customers";
 import { api, ApiError } from "../api";
 import { register, t } from "../i18n";
-import { announce, live } from "../live";
+import { announce, live, refresher } from "../live";
 import { link, navigate, setTitle } from "../router";
 import { canWrite } from "../session";
 import { base, tokens } from "../styles";
@@ -38,11 +38,10 @@ export class QcCustomers extends LitElement {
   private error = "";
   private created: Customer | null = null;
   private formOpen = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly refresh = refresher(() => this.load(true));
   private readonly onEvent = (e: Event): void => {
     if (!/^(customer|invoice|payment|credit_note)\./.test((e as CustomEvent<{ type: string }>).detail.type)) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.load(true), 250);
+    this.refresh();
   };
 
   override connectedCallback(): void {
@@ -53,7 +52,6 @@ export class QcCustomers extends LitElement {
   }
   override disconnectedCallback(): void {
     live.removeEventListener("event", this.onEvent);
-    clearTimeout(this.timer);
     super.disconnectedCallback();
   }
 
