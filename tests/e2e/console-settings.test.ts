@@ -78,6 +78,18 @@ describe("the console's settings", () => {
     expect(after.seller).toMatchObject({ legal_name: "Fromagerie Réglages SAS", siren, address: { line1: "3 rue des Caves", postal_code: "69001", city: "Lyon", country: "FR" } });
     expect([after.numbering, after.default_terms, after.allowed_origins, after.bank_account]).toEqual([before.numbering, before.default_terms, before.allowed_origins, before.bank_account]);
     await shot(page, "console-settings-saved");
+
+    // Another section, saved alone: the terms (the late-fee policy kept as it was apart from the margin).
+    const terms = page.locator("qc-settings section[data-section=terms]");
+    await terms.locator("#f-default-terms-net-days").fill("45");
+    await terms.locator("#f-late-fees-margin-bp").fill("10,5");
+    await terms.locator("button[type=submit]").click();
+    await terms.locator("[data-saved]", { hasText: "enregistré" }).waitFor();
+    const withTerms = await expectCall<SettingsBody & { late_fees: Record<string, unknown> }>(200, key(), "GET", "/v1/settings");
+    expect((withTerms.default_terms as { net_days: number }).net_days).toBe(45);
+    expect(withTerms.late_fees.margin_bp).toBe(1050);
+    expect(withTerms.seller).toMatchObject({ legal_name: "Fromagerie Réglages SAS" });
+    await expectCall(200, key(), "PUT", "/v1/settings", { default_terms: before.default_terms, late_fees: (before as unknown as { late_fees: unknown }).late_fees });
     await page.emulateMedia({ colorScheme: "dark" });
     expect(await axe(page)).toEqual([]);
     await shot(page, "console-settings-dark");

@@ -23,8 +23,8 @@ const FILTERS = ["all", "matched", "suggested", "unmatched", "ignored", "duplica
 type Filter = (typeof FILTERS)[number];
 
 register({
-  fr: { "sd.title": "Relevé du {date}", "sd.account": "Compte", "sd.format": "Format", "sd.period": "Période", "sd.filter": "Lignes à afficher", "sd.f.all": "Toutes", "sd.f.matched": "Rapprochées", "sd.f.suggested": "Avec suggestion", "sd.f.unmatched": "À traiter", "sd.f.ignored": "Ignorées", "sd.f.duplicate": "Doublons", "sd.s.matched": "rapprochée", "sd.s.unmatched": "à traiter", "sd.s.ignored": "ignorée", "sd.s.duplicate": "déjà importée", "sd.line": "Ligne {n}", "sd.debit": "débit", "sd.from": "De {payer}", "sd.ref": "Référence : {ref}", "sd.memo": "Libellé : {text}", "sd.bank_ref": "Réf. banque : {ref}", "sd.method.reference": "par la référence", "sd.method.invoice_number": "par le numéro de facture", "sd.method.amount_and_payer": "par le montant et le payeur", "sd.method.manual": "à la main", "sd.paid": "{amount} sur", "sd.credit": "{amount} laissé en avoir du client", "sd.matched_by": "Rapprochée {method}", "sd.suggestions": "Suggestions", "sd.confirm": "Confirmer {number}", "sd.confirm_label": "Confirmer {number} (ligne {n})", "sd.by_hand": "Affecter à la main", "sd.close_hand": "Fermer l'affectation", "sd.ignore": "Ignorer", "sd.ignore_label": "Ignorer (ligne {n})", "sd.confirmed": "Ligne {n} rapprochée", "sd.ignored_done": "Ligne {n} ignorée", "sd.none": "Aucune ligne dans ce filtre.", "sd.more": "Lignes suivantes", "sd.back": "Tous les relevés", "sd.updated": "Relevé mis à jour" },
-  en: { "sd.title": "Statement of {date}", "sd.account": "Account", "sd.format": "Format", "sd.period": "Period", "sd.filter": "Lines to show", "sd.f.all": "All", "sd.f.matched": "Matched", "sd.f.suggested": "With a suggestion", "sd.f.unmatched": "To review", "sd.f.ignored": "Ignored", "sd.f.duplicate": "Duplicates", "sd.s.matched": "matched", "sd.s.unmatched": "to review", "sd.s.ignored": "ignored", "sd.s.duplicate": "already imported", "sd.line": "Line {n}", "sd.debit": "debit", "sd.from": "From {payer}", "sd.ref": "Reference: {ref}", "sd.memo": "Memo: {text}", "sd.bank_ref": "Bank ref.: {ref}", "sd.method.reference": "by the reference", "sd.method.invoice_number": "by the invoice number", "sd.method.amount_and_payer": "by amount and payer", "sd.method.manual": "by hand", "sd.paid": "{amount} on", "sd.credit": "{amount} left as the customer's credit", "sd.matched_by": "Matched {method}", "sd.suggestions": "Suggestions", "sd.confirm": "Confirm {number}", "sd.confirm_label": "Confirm {number} (line {n})", "sd.by_hand": "Allocate by hand", "sd.close_hand": "Close the allocation", "sd.ignore": "Ignore", "sd.ignore_label": "Ignore (line {n})", "sd.confirmed": "Line {n} matched", "sd.ignored_done": "Line {n} ignored", "sd.none": "No line in this filter.", "sd.more": "More lines", "sd.back": "All statements", "sd.updated": "Statement updated" },
+  fr: { "sd.title": "Relevé du {date}", "sd.account": "Compte", "sd.format": "Format", "sd.period": "Période", "sd.filter": "Lignes à afficher", "sd.f.all": "Toutes", "sd.f.matched": "Rapprochées", "sd.f.suggested": "Avec suggestion", "sd.f.unmatched": "À traiter", "sd.f.ignored": "Ignorées", "sd.f.duplicate": "Doublons", "sd.s.matched": "rapprochée", "sd.s.unmatched": "à traiter", "sd.s.ignored": "ignorée", "sd.s.duplicate": "déjà importée", "sd.line": "Ligne {n}", "sd.debit": "débit", "sd.from": "De {payer}", "sd.ref": "Référence : {ref}", "sd.memo": "Libellé : {text}", "sd.bank_ref": "Réf. banque : {ref}", "sd.method.reference": "par la référence", "sd.method.invoice_number": "par le numéro de facture", "sd.method.amount_and_payer": "par le montant et le payeur", "sd.method.manual": "à la main", "sd.paid": "{amount} sur", "sd.credit": "{amount} laissé en avoir du client", "sd.matched_by": "Rapprochée {method}", "sd.suggestions": "Suggestions", "sd.confirm": "Confirmer {number}", "sd.confirm_label": "Confirmer {number} (ligne {n})", "sd.by_hand": "Affecter à la main", "sd.close_hand": "Fermer l'affectation", "sd.ignore": "Ignorer", "sd.ignore_label": "Ignorer (ligne {n})", "sd.confirmed": "Ligne {n} rapprochée", "sd.ignored_done": "Ligne {n} ignorée", "sd.none": "Aucune ligne dans ce filtre.", "sd.more": "Lignes suivantes", "sd.back": "Tous les relevés", "sd.updated": "Relevé mis à jour", "sd.reason.ignored by hand": "ignorée à la main", "sd.reason.zero amount": "montant nul", "sd.reason.amount not in a supported currency": "devise non prise en charge" },
+  en: { "sd.title": "Statement of {date}", "sd.account": "Account", "sd.format": "Format", "sd.period": "Period", "sd.filter": "Lines to show", "sd.f.all": "All", "sd.f.matched": "Matched", "sd.f.suggested": "With a suggestion", "sd.f.unmatched": "To review", "sd.f.ignored": "Ignored", "sd.f.duplicate": "Duplicates", "sd.s.matched": "matched", "sd.s.unmatched": "to review", "sd.s.ignored": "ignored", "sd.s.duplicate": "already imported", "sd.line": "Line {n}", "sd.debit": "debit", "sd.from": "From {payer}", "sd.ref": "Reference: {ref}", "sd.memo": "Memo: {text}", "sd.bank_ref": "Bank ref.: {ref}", "sd.method.reference": "by the reference", "sd.method.invoice_number": "by the invoice number", "sd.method.amount_and_payer": "by amount and payer", "sd.method.manual": "by hand", "sd.paid": "{amount} on", "sd.credit": "{amount} left as the customer's credit", "sd.matched_by": "Matched {method}", "sd.suggestions": "Suggestions", "sd.confirm": "Confirm {number}", "sd.confirm_label": "Confirm {number} (line {n})", "sd.by_hand": "Allocate by hand", "sd.close_hand": "Close the allocation", "sd.ignore": "Ignore", "sd.ignore_label": "Ignore (line {n})", "sd.confirmed": "Line {n} matched", "sd.ignored_done": "Line {n} ignored", "sd.none": "No line in this filter.", "sd.more": "More lines", "sd.back": "All statements", "sd.updated": "Statement updated", "sd.reason.ignored by hand": "ignored by hand", "sd.reason.zero amount": "zero amount", "sd.reason.amount not in a supported currency": "currency not supported" },
 });
 
 const BADGE: Record<StatementLine["status"], string> = { matched: "paid", unmatched: "open", ignored: "draft", duplicate: "draft" };
@@ -59,7 +59,7 @@ export class QcStatementDetail extends LitElement {
   private readonly onEvent = (e: Event): void => {
     if (!/^(payment|invoice)\./.test((e as CustomEvent<{ type: string }>).detail.type)) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.load(true), 400);
+    this.timer = setTimeout(() => void this.refreshShown(), 400);
   };
 
   override connectedCallback(): void {
@@ -99,6 +99,28 @@ export class QcStatementDetail extends LitElement {
     }
     this.requestUpdate();
     if (announceIt) announce(t("sd.updated"));
+  }
+
+  /**
+   * A live refresh: the lines on screen get their fresh state (a line just confirmed stays in view,
+   * even under a filter it no longer fits, until the filter is chosen again) and the counts move.
+   */
+  private async refreshShown(): Promise<void> {
+    const first = this.lines[0]?.line;
+    const last = this.lines.at(-1)?.line;
+    if (first === undefined || last === undefined || last - first >= 500) return this.load(true);
+    try {
+      const [statement, page] = await Promise.all([
+        api<BankStatement>(`/v1/bank_statements/${this.statementId}`, { query: { lines_limit: 0 } }),
+        api<Lines>(`/v1/bank_statements/${this.statementId}/lines`, { query: { limit: last - first + 1, starting_after: first - 1 } }),
+      ]);
+      const fresh = new Map(page.data.map((line) => [line.line, line]));
+      this.statement = statement;
+      this.lines = this.lines.map((line) => fresh.get(line.line) ?? line);
+      await this.loadNumbers();
+    } catch { /* the next event or visit refreshes */ }
+    this.requestUpdate();
+    announce(t("sd.updated"));
   }
 
   private async more(): Promise<void> {
@@ -146,7 +168,11 @@ export class QcStatementDetail extends LitElement {
         <ul class="plain">${line.allocations.map((allocation) => html`<li>${t("sd.paid", { amount: money(allocation.amount, line.currency) })} <a href=${link(`/console/invoices/${allocation.invoice}`)}>${this.numbers.get(allocation.invoice) ?? allocation.invoice}</a></li>`)}
           ${line.amount_unallocated > 0 ? html`<li>${t("sd.credit", { amount: money(line.amount_unallocated, line.currency) })}</li>` : nothing}</ul>`;
     }
-    if (line.status === "ignored" && line.ignored_reason) return html`<p class="muted">${line.ignored_reason}</p>`;
+    // A debit says so in its heading; other reasons the server writes in English are translated when known.
+    if (line.status === "ignored" && line.ignored_reason && line.ignored_reason !== "debit") {
+      const known = t(`sd.reason.${line.ignored_reason}`);
+      return html`<p class="muted" data-reason>${known === `sd.reason.${line.ignored_reason}` ? line.ignored_reason : known}</p>`;
+    }
     return nothing;
   }
 
