@@ -89,7 +89,7 @@ describe("the console's bank statements", () => {
     await line3.locator("qc-statement-allocate #q").fill(byHand.number);
     await line3.locator("qc-statement-allocate button", { hasText: "Chercher" }).click();
     await line3.locator("qc-statement-allocate select option", { hasText: byHand.number }).waitFor({ state: "attached" });
-    expect(await line3.locator("qc-statement-allocate #f-allocations-0-amount").inputValue()).toBe("47.13");
+    expect(await line3.locator("qc-statement-allocate #f-allocations-0-amount").inputValue()).toBe("47,13");
     await shot(page, "console-statements-by-hand");
     expect(await axe(page)).toEqual([]);
     await line3.locator("qc-statement-allocate button", { hasText: "Affecter le virement" }).click();

@@ -5,6 +5,12 @@
  */
 import { html, nothing, type TemplateResult } from "lit";
 import { ApiError } from "../api";
+import { lang } from "../i18n";
+
+/** A decimal as the console's language writes it ("40,00" in French); decimalToMinor reads both. @example typedDecimal("40.00") */
+export function typedDecimal(text: string): string {
+  return lang() === "fr" ? text.replace(".", ",") : text;
+}
 
 /** Problems of one section, by the `param` they name ("" for those naming no field). */
 export type FieldErrors = Map<string, string>;

@@ -11,7 +11,7 @@ import { decimalToMinor, minorToDecimal } from "../../../shared/minor-units";
 import { api } from "../api";
 import { money, register, t } from "../i18n";
 import { base, tokens } from "../styles";
-import { field, fieldError, fieldId, otherErrors, problemErrors, type FieldErrors } from "./settings-fields";
+import { field, fieldError, fieldId, otherErrors, problemErrors, typedDecimal, type FieldErrors } from "./settings-fields";
 
 interface Candidate { id: string; number: string | null; customer: string; currency: string; amount_due: number; status: string }
 
@@ -82,7 +82,7 @@ export class QcStatementAllocate extends LitElement {
     if (!line) return nothing;
     const currency = line.currency.toUpperCase();
     const chosen = this.candidates?.find((invoice) => invoice.id === this.chosen);
-    const prefill = chosen ? minorToDecimal(Math.min(line.amount, chosen.amount_due), this.exponent) : "";
+    const prefill = chosen ? typedDecimal(minorToDecimal(Math.min(line.amount, chosen.amount_due), this.exponent)) : "";
     return html`<form role="search" aria-label=${t("alloc.search")} @submit=${(e: SubmitEvent) => void this.search(e)}>
         <div class="field"><label for="q">${t("alloc.search")}</label><input id="q" name="q" type="search" maxlength="64" .value=${line.payer_name ?? ""} /></div>
         <button type="submit" class="secondary" data-write>${t("alloc.find")}</button>

@@ -17,7 +17,7 @@ import { announce } from "../live";
 import { setTitle } from "../router";
 import { canWrite } from "../session";
 import { base, tokens } from "../styles";
-import { area, field, fieldError, fieldId, otherErrors, problemErrors, type FieldErrors } from "../components/settings-fields";
+import { area, field, fieldError, fieldId, otherErrors, problemErrors, typedDecimal, type FieldErrors } from "../components/settings-fields";
 import "../components/settings-webhooks";
 
 interface Providers {
@@ -52,7 +52,7 @@ function basisPoints(value: string, param: string): number {
   if (bp === null) throw new FieldProblem(param, t("set.not_decimal", { n: 2 }));
   return bp;
 }
-const percent = (bp: number | undefined): string => (bp === undefined ? "" : minorToDecimal(bp, 2).replace(/\.?0+$/, ""));
+const percent = (bp: number | undefined): string => (bp === undefined ? "" : typedDecimal(minorToDecimal(bp, 2).replace(/\.?0+$/, "")));
 
 /** The fields each section renders (their params), to put each refusal under its field. */
 const FIELDS: Record<Section, string[]> = {
@@ -160,7 +160,7 @@ export class QcSettings extends LitElement {
       ${select("late_fees.kind", t("set.fee_kind"), fees.kind, (["fr_b2b_statutory", "fixed_rate", "none"] as const).map((kind) => [kind, t(`set.kind.${kind}`)]))}
       ${field("late_fees.margin_bp", t("set.margin"), { value: percent(fees.margin_bp), errors, readonly, inputmode: "decimal" })}
       ${field("late_fees.fixed_rate_bp", t("set.fixed_rate"), { value: percent(fees.fixed_rate_bp), errors, readonly, inputmode: "decimal" })}
-      ${field("late_fees.recovery_indemnity", t("set.indemnity", { currency: currency.toUpperCase() }), { value: minorToDecimal(fees.recovery_indemnity, exponent), errors, readonly, inputmode: "decimal" })}
+      ${field("late_fees.recovery_indemnity", t("set.indemnity", { currency: currency.toUpperCase() }), { value: typedDecimal(minorToDecimal(fees.recovery_indemnity, exponent)), errors, readonly, inputmode: "decimal" })}
       <label class="check"><input type="checkbox" name="late_fees.applies_to_consumers" ?disabled=${readonly} .checked=${fees.applies_to_consumers} />${t("set.consumers")}</label>
       ${fieldError("late_fees.applies_to_consumers", errors)}`;
   }
