@@ -92,6 +92,10 @@ export const LineAllocation = z
   ])
   .meta({ id: "StatementLineAllocation" });
 
+export const LineIgnore = z
+  .strictObject({ reason: z.string().trim().min(1).max(200).optional().meta({ description: "Why (default: 'ignored by hand').", example: "virement interne" }) })
+  .meta({ id: "StatementLineIgnore" });
+
 export const LineParams = z.object({
   id: z.string().max(64).meta({ param: { name: "id", in: "path" }, example: "bst_01jf9v3k8m2q7w4x5y6z0a1b2c" }),
   line: z.coerce.number().int().min(1).max(1_000_000).meta({ param: { name: "line", in: "path" }, example: 3 }),

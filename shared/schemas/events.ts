@@ -1,33 +1,8 @@
 import { z } from "zod";
 import { Timestamp } from "./common";
+import { EVENT_TYPES } from "../event-types";
 
-export const EVENT_TYPES = [
-  "customer.created",
-  "customer.updated",
-  "invoice.created",
-  "invoice.updated",
-  "invoice.issued",
-  "invoice.viewed",
-  "invoice.payment_processing",
-  "invoice.payment_failed",
-  "invoice.partially_paid",
-  "invoice.paid",
-  "invoice.reopened",
-  "invoice.overdue",
-  "invoice.voided",
-  "invoice.marked_uncollectible",
-  "credit_note.issued",
-  "payment.succeeded",
-  "payment.failed",
-  "payment.refunded",
-  "payment.disputed",
-  "credit_note.issued",
-  "reminder.sent",
-  "reminder.opened",
-  "reminder.clicked",
-  "settings.updated",
-  "webhook_endpoint.disabled",
-] as const;
+export { EVENT_TYPES };
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export const EventSchema = z

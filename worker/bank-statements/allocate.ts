@@ -12,11 +12,11 @@ import type { LogMoved } from "../events/log";
 import { ApiError, notFound } from "../errors";
 import { addPayment } from "./import";
 import type { InvoiceState } from "./match";
-import { invoicesByIds, planStatements, type WritePlan } from "./queries";
+import { ignoreLineStatement, invoicesByIds, planStatements, type WritePlan } from "./queries";
 import { findLine, mustFindStatement } from "./read";
 
-const notOpen = (status: string) =>
-  new ApiError("statement_line_not_open", `This line is ${status}: only an unmatched line can be allocated${status === "matched" ? " (it already has its payment)" : ""}.`, "line");
+const notOpen = (status: string, action = "allocated") =>
+  new ApiError("statement_line_not_open", `This line is ${status}: only an unmatched line can be ${action}${status === "matched" ? " (it already has its payment)" : ""}.`, "line");
 
 function checkInvoices(requested: readonly { invoice: string; amount?: number }[], found: InvoiceState[], currency: string): InvoiceState[] {
   const byId = new Map(found.map((invoice) => [invoice.id, invoice]));
@@ -67,4 +67,21 @@ export async function allocateLine(db: D1Database, merchantId: string, statement
     ]);
     return { merchantId };
   });
+}
+
+/** The reason recorded when a person ignores a line without giving one. */
+export const IGNORED_BY_HAND = "ignored by hand";
+
+/**
+ * A person's decision that an unmatched line is not an invoice's payment (a refund from a
+ * supplier, a transfer between own accounts): it becomes `ignored`, no payment is recorded.
+ */
+export async function ignoreLine(db: D1Database, merchantId: string, statementId: string, position: number, reason: string | undefined): Promise<void> {
+  await mustFindStatement(db, merchantId, statementId);
+  const line = await findLine(db, statementId, position);
+  if (line === null) throw notFound("statement line", String(position), "line");
+  if (line.status !== "unmatched") throw notOpen(line.status, "ignored");
+  const result = await ignoreLineStatement(db, statementId, position, reason ?? IGNORED_BY_HAND).run();
+  // Allocated or ignored meanwhile by someone else.
+  if (result.meta.changes === 0) throw notOpen((await findLine(db, statementId, position))?.status ?? "gone", "ignored");
 }

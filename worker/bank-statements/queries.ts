@@ -222,3 +222,14 @@ export function insertLines(db: D1Database, merchantId: string, lines: readonly 
     )
     .bind(merchantId, JSON.stringify(lines.map((line) => Object.fromEntries(columns.map((column) => [column, line[column]])))));
 }
+
+/**
+ * Sets an unmatched line aside as `ignored` with the person's reason. It keeps its `entry_key`, so
+ * the same transaction imported again stays a duplicate and is never recorded as a payment.
+ * `meta.changes` is 0 when the line was not unmatched (any more).
+ */
+export function ignoreLineStatement(db: D1Database, statementId: string, position: number, reason: string): D1PreparedStatement {
+  return db
+    .prepare("UPDATE bank_statement_lines SET status = 'ignored', ignored_reason = ?, version = version + 1 WHERE statement_id = ? AND position = ? AND status = 'unmatched'")
+    .bind(reason, statementId, position);
+}

@@ -6,14 +6,14 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import {
-  BankStatementSchema, BankStatementSummarySchema, LineAllocation, LineParams, StatementLineSchema, StatementLinesQuery, StatementListQuery, StatementUploadQuery,
+  BankStatementSchema, BankStatementSummarySchema, LineAllocation, LineIgnore, LineParams, StatementLineSchema, StatementLinesQuery, StatementListQuery, StatementUploadQuery,
 } from "../../shared/schemas/bank-statements";
 import { listOf } from "../../shared/schemas/common";
 import { requireSecretKey } from "../auth/middleware";
 import { idempotency } from "../db/idempotency";
 import { publish } from "../events/publish";
 import { createRouter, jsonBody, jsonResponse, problemResponse, problemResponses, secretKeySecurity } from "../lib/router";
-import { allocateLine } from "./allocate";
+import { allocateLine, ignoreLine } from "./allocate";
 import { importStatement } from "./import";
 import { checkContentType, decodeStatement, parseStatement } from "./parse";
 import { linesPage, listStatements, mustFindStatement, serializeStatement, summarize } from "./read";
@@ -119,6 +119,23 @@ bankStatements.openapi(
     const { merchantId } = c.get("caller");
     const { id, line } = c.req.valid("param");
     publish(c.executionCtx, c.env, await allocateLine(c.env.DB, merchantId, id, line, c.req.valid("json"), new Date()));
+    const page = await linesPage(c.env.DB, merchantId, id, { limit: 1, starting_after: line - 1 });
+    return c.json(page.data[0]!, 200);
+  },
+);
+
+bankStatements.openapi(
+  createRoute({
+    method: "post", path: "/{id}/lines/{line}/ignore", tags: tag, security: secretKeySecurity,
+    summary: "Set an unmatched line aside as ignored (not an invoice's payment): nothing is recorded, a re-import keeps it a duplicate",
+    middleware: [requireSecretKey("write"), idempotency] as const,
+    request: { params: LineParams, body: jsonBody(LineIgnore) },
+    responses: { 200: jsonResponse(StatementLineSchema, "The line, now ignored."), ...problemResponses },
+  }),
+  async (c) => {
+    const { merchantId } = c.get("caller");
+    const { id, line } = c.req.valid("param");
+    await ignoreLine(c.env.DB, merchantId, id, line, c.req.valid("json").reason);
     const page = await linesPage(c.env.DB, merchantId, id, { limit: 1, starting_after: line - 1 });
     return c.json(page.data[0]!, 200);
   },
