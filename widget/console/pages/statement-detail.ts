@@ -10,7 +10,7 @@ import { css, html, LitElement, nothing } from "lit";
 import type { BankStatement, StatementLine } from "../../../shared/schemas/bank-statements";
 import { api, ApiError } from "../api";
 import { date, dateTime, money, register, t } from "../i18n";
-import { announce, live } from "../live";
+import { announce, live, refresher } from "../live";
 import { link, setTitle } from "../router";
 import { canWrite } from "../session";
 import { base, tokens } from "../styles";
@@ -55,11 +55,10 @@ export class QcStatementDetail extends LitElement {
   private lineErrors = new Map<number, string>();
   private error = "";
   private message = "";
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly refresh = refresher(() => this.refreshShown());
   private readonly onEvent = (e: Event): void => {
     if (!/^(payment|invoice)\./.test((e as CustomEvent<{ type: string }>).detail.type)) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.refreshShown(), 400);
+    this.refresh();
   };
 
   override connectedCallback(): void {
@@ -69,7 +68,6 @@ export class QcStatementDetail extends LitElement {
   }
   override disconnectedCallback(): void {
     live.removeEventListener("event", this.onEvent);
-    clearTimeout(this.timer);
     super.disconnectedCallback();
   }
 

@@ -9,7 +9,7 @@ import { css, html, LitElement, nothing } from "lit";
 import type { BankStatement } from "../../../shared/schemas/bank-statements";
 import { api, ApiError } from "../api";
 import { date, dateTime, register, t } from "../i18n";
-import { announce, live } from "../live";
+import { announce, live, refresher } from "../live";
 import { link, navigate, setTitle } from "../router";
 import { canWrite } from "../session";
 import { base, tokens } from "../styles";
@@ -36,12 +36,11 @@ export class QcStatements extends LitElement {
   private error = "";
   private result: BankStatement | null = null;
   private busy = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly refresh = refresher(() => this.load(true));
   private readonly onEvent = (e: Event): void => {
     // Another tab's import or allocation changes the counts.
     if (!/^(payment|invoice)\./.test((e as CustomEvent<{ type: string }>).detail.type)) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.load(true), 400);
+    this.refresh();
   };
 
   override connectedCallback(): void {
@@ -52,7 +51,6 @@ export class QcStatements extends LitElement {
   }
   override disconnectedCallback(): void {
     live.removeEventListener("event", this.onEvent);
-    clearTimeout(this.timer);
     super.disconnectedCallback();
   }
 
