@@ -47,8 +47,12 @@ describe("Standard Webhooks signatures", () => {
     const log = await eventLog(merchant.key, before);
     expect(log).toHaveLength(8);
 
-    const got = await receivedAtLeast(name, log.length);
-    expect(got).toHaveLength(log.length);
+    // At least once: a slow attempt may be retried, so the receiver dedupes by webhook-id, as the
+    // Standard Webhooks spec tells receivers to; every copy must verify all the same.
+    const distinct = (list: { headers: Record<string, string> }[]) => new Set(list.map((delivery) => delivery.headers["webhook-id"])).size;
+    let got = await receivedAtLeast(name, log.length);
+    for (const end = Date.now() + 15_000; distinct(got) < log.length && Date.now() < end;) got = await receivedAtLeast(name, got.length + 1, 1_000);
+    expect(distinct(got)).toBe(log.length);
     for (const delivery of got) {
       const event = verifyWithLibrary(endpoint.secret, delivery) as { id: string };
       expect(delivery.headers["webhook-id"]).toBe(event.id);
@@ -62,7 +66,7 @@ describe("Standard Webhooks signatures", () => {
       const old = String(Number(delivery.headers["webhook-timestamp"]) - 600);
       expect(() => verifyWithLibrary(endpoint.secret, { ...delivery, headers: { ...delivery.headers, "webhook-timestamp": old } })).toThrow();
     }
-    expect(got.map((delivery) => delivery.headers["webhook-id"]).sort()).toEqual(log.map((event) => event.id).sort());
+    expect([...new Set(got.map((delivery) => delivery.headers["webhook-id"]))].sort()).toEqual(log.map((event) => event.id).sort());
   });
 
   it("should send the same webhook-id on every attempt of one event when the receiver fails first, each attempt verifying", async () => {
