@@ -20,8 +20,13 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const HOST = "127.0.0.1";
 const PORT = Number(process.env.PORT ?? 8787);
 const BASE = `http://${HOST}:${PORT}`;
-const DEMO_FILE = join(root, ".quittance-demo.json");
-const local: D1Target = { remote: false };
+// QUITTANCE_STATE_DIR keeps the local D1 and the demo's keys in a folder of their own (a second
+// instance beside yours, e.g. the end-to-end test of this command); by default, Wrangler's usual
+// .wrangler/state and .quittance-demo.json.
+const STATE_DIR = process.env.QUITTANCE_STATE_DIR ? resolve(process.env.QUITTANCE_STATE_DIR) : undefined;
+const PERSIST = STATE_DIR ? ["--persist-to", join(STATE_DIR, "d1")] : [];
+const DEMO_FILE = STATE_DIR ? join(STATE_DIR, "demo.json") : join(root, ".quittance-demo.json");
+const local: D1Target = { remote: false, extraArgs: PERSIST };
 const CRON_EVERY_MS = 60_000;
 
 interface DemoFile extends MerchantKeys {
@@ -93,7 +98,7 @@ async function main(): Promise<void> {
   let keys = await ensureDemoMerchant();
 
   console.log(`› starting the Worker on ${BASE}`);
-  const child = spawn("wrangler", ["dev", "--ip", HOST, "--port", String(PORT), "--test-scheduled", "--var", "ENVIRONMENT:development", "--var", `PUBLIC_URL:${BASE}`], {
+  const child = spawn("wrangler", ["dev", "--ip", HOST, "--port", String(PORT), "--test-scheduled", ...PERSIST, "--var", "ENVIRONMENT:development", "--var", `PUBLIC_URL:${BASE}`], {
     stdio: ["ignore", "inherit", "inherit"],
     env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", XDG_CONFIG_HOME: join(root, ".wrangler/config") },
   });

@@ -18,8 +18,8 @@ import { base, tokens } from "../styles";
 import { announce, live, refresher } from "../live";
 
 register({
-  fr: { "dashboard.title": "Tableau de bord", "dashboard.outstanding": "Encours", "dashboard.overdue": "En retard", "dashboard.dso": "DSO (jours)", "dashboard.month": "Encaissé ce mois", "dashboard.vs": "(mois dernier : {amount})", "dashboard.forecast": "prévision", "dashboard.aging": "Balance âgée", "dashboard.cash": "Encaissements et prévision", "dashboard.activity": "Activité du jour", "dashboard.updated": "Totaux mis à jour", "dashboard.paid": "{number} payée — {amount}", "dashboard.opened": "relance ouverte par {name}", "dashboard.payment": "Paiement reçu — {amount} ({method})", "dashboard.method.card": "carte", "dashboard.method.bank_transfer": "virement", "dashboard.method.cheque": "chèque", "dashboard.method.cash": "espèces", "dashboard.method.other": "autre", "dashboard.method.paypal": "PayPal", "dashboard.method.stripe_checkout": "Stripe Checkout", "dashboard.method.sandbox": "carte de test" },
-  en: { "dashboard.title": "Dashboard", "dashboard.outstanding": "Outstanding", "dashboard.overdue": "Overdue", "dashboard.dso": "DSO (days)", "dashboard.month": "Collected this month", "dashboard.vs": "(last month: {amount})", "dashboard.forecast": "forecast", "dashboard.aging": "Ageing", "dashboard.cash": "Cash in and forecast", "dashboard.activity": "Today's activity", "dashboard.updated": "Totals updated", "dashboard.paid": "{number} paid — {amount}", "dashboard.opened": "reminder opened by {name}", "dashboard.payment": "Payment received — {amount} ({method})", "dashboard.method.card": "card", "dashboard.method.bank_transfer": "bank transfer", "dashboard.method.cheque": "cheque", "dashboard.method.cash": "cash", "dashboard.method.other": "other", "dashboard.method.paypal": "PayPal", "dashboard.method.stripe_checkout": "Stripe Checkout", "dashboard.method.sandbox": "test card" },
+  fr: { "dashboard.title": "Tableau de bord", "dashboard.outstanding": "Encours", "dashboard.overdue": "En retard", "dashboard.dso": "DSO (jours)", "dashboard.month": "Encaissé ce mois", "dashboard.vs": "(mois dernier : {amount})", "dashboard.forecast": "prévision", "dashboard.aging": "Balance âgée", "dashboard.cash": "Encaissements et prévision", "dashboard.activity": "Activité en direct", "dashboard.quiet": "Les paiements, relances ouvertes et factures émises s'afficheront ici dès qu'ils arrivent.", "dashboard.colon": " : ", "dashboard.updated": "Totaux mis à jour", "dashboard.paid": "{number} payée — {amount}", "dashboard.opened": "relance ouverte par {name}", "dashboard.payment": "Paiement reçu — {amount} ({method})", "dashboard.method.card": "carte", "dashboard.method.bank_transfer": "virement", "dashboard.method.cheque": "chèque", "dashboard.method.cash": "espèces", "dashboard.method.other": "autre", "dashboard.method.paypal": "PayPal", "dashboard.method.stripe_checkout": "Stripe Checkout", "dashboard.method.sandbox": "carte de test" },
+  en: { "dashboard.title": "Dashboard", "dashboard.outstanding": "Outstanding", "dashboard.overdue": "Overdue", "dashboard.dso": "DSO (days)", "dashboard.month": "Collected this month", "dashboard.vs": "(last month: {amount})", "dashboard.forecast": "forecast", "dashboard.aging": "Ageing", "dashboard.cash": "Cash in and forecast", "dashboard.activity": "Live activity", "dashboard.quiet": "Payments, opened reminders and issued invoices show here the moment they happen.", "dashboard.colon": ": ", "dashboard.updated": "Totals updated", "dashboard.paid": "{number} paid — {amount}", "dashboard.opened": "reminder opened by {name}", "dashboard.payment": "Payment received — {amount} ({method})", "dashboard.method.card": "card", "dashboard.method.bank_transfer": "bank transfer", "dashboard.method.cheque": "cheque", "dashboard.method.cash": "cash", "dashboard.method.other": "other", "dashboard.method.paypal": "PayPal", "dashboard.method.stripe_checkout": "Stripe Checkout", "dashboard.method.sandbox": "test card" },
 });
 
 /** A chart's value in major units (the chart only draws it; the figures shown as text stay integers formatted by money()). */
@@ -143,11 +143,11 @@ export class QcDashboard extends LitElement {
     return html`<h1 tabindex="-1">${t("dashboard.title")}</h1>
       <section class="cards" aria-label=${t("dashboard.outstanding")}>
         ${a?.currencies.map((c) => html`<div class="card" data-currency=${c.currency}>
-          <p>${t("dashboard.outstanding")}: <strong data-outstanding>${money(c.total, c.currency)}</strong></p>
-          <p>${t("dashboard.overdue")}: <strong data-overdue>${money(overdue(c), c.currency)}</strong></p>
-          <p>${t("dashboard.month")}: <strong data-collected>${money(this.collected(c.currency).current, c.currency)}</strong>
+          <p>${t("dashboard.outstanding")}${t("dashboard.colon")}<strong data-outstanding>${money(c.total, c.currency)}</strong></p>
+          <p>${t("dashboard.overdue")}${t("dashboard.colon")}<strong data-overdue>${money(overdue(c), c.currency)}</strong></p>
+          <p>${t("dashboard.month")}${t("dashboard.colon")}<strong data-collected>${money(this.collected(c.currency).current, c.currency)}</strong>
             ${t("dashboard.vs", { amount: money(this.collected(c.currency).last, c.currency) })}</p>
-          <p>${t("dashboard.dso")}: ${this.collections?.summary.find((s) => s.currency === c.currency)?.dso ?? "—"}</p>
+          <p>${t("dashboard.dso")}${t("dashboard.colon")}${this.collections?.summary.find((s) => s.currency === c.currency)?.dso ?? "—"}</p>
         </div>`)}
       </section>
       <h2>${t("dashboard.aging")} (${this.chartCurrency()?.toUpperCase() ?? ""})</h2>
@@ -159,7 +159,7 @@ export class QcDashboard extends LitElement {
       <div class="chart"><canvas id="cash" role="img" aria-label=${t("dashboard.cash")}></canvas></div>
       ${this.cashTable()}
       <h2>${t("dashboard.activity")}</h2>
-      <ul>${this.activity.map((line) => html`<li>${line}</li>`)}</ul>`;
+      ${this.activity.length ? html`<ul>${this.activity.map((line) => html`<li>${line}</li>`)}</ul>` : html`<p class="muted">${t("dashboard.quiet")}</p>`}`;
   }
 }
 
