@@ -1,7 +1,8 @@
 /** One EventSource on the merchant's stream for the whole app. */
+import type { ReactiveController, ReactiveControllerHost } from "lit";
 export interface QuittanceEvent { id: string; type: string; created_at: string; invoice?: string | null; payment?: string | null; data: unknown }
 
-/** `event` (CustomEvent<QuittanceEvent>) and `status` (CustomEvent<"open" | "reconnecting">). @example live.addEventListener("event", this.onEvent) */
+/** `event` (CustomEvent<QuittanceEvent>) and `status` (CustomEvent<"open" | "reconnecting">). Pages listen through LiveRefresh. */
 export const live: EventTarget = new EventTarget();
 const TYPES = ["customer.created","customer.updated","invoice.created","invoice.updated","invoice.issued","invoice.viewed","invoice.payment_processing","invoice.payment_failed","invoice.partially_paid","invoice.paid","invoice.reopened","invoice.overdue","invoice.voided","invoice.marked_uncollectible","credit_note.issued","payment.succeeded","payment.failed","payment.refunded","payment.disputed","reminder.sent","reminder.opened","reminder.clicked","settings.updated","webhook_endpoint.disabled"];
 let source: EventSource | undefined;
@@ -55,19 +56,39 @@ export function announce(message: string): void {
 }
 
 /**
- * Runs `load` at once when idle, and once more after it when events came in meanwhile: a page is
- * fresh one round trip after an event, a burst of events costs two loads, and loads never overlap.
- * @example private readonly refresh = refresher(() => this.load(true)); // then this.refresh() on each event
+ * A page's live refresh, as a Lit controller: while the page is on screen, each stream event that
+ * `concerns` it (given to `seen` first, for a page that shows it at once) runs `load` at once when
+ * idle, and once more after it when events came in meanwhile: the page is fresh one round trip after
+ * an event, a burst costs two loads, and loads never overlap.
+ * @example private readonly refresh = new LiveRefresh(this, (event) => /^invoice\./.test(event.type), () => this.load(true));
  */
-export function refresher(load: () => Promise<void>): () => void {
-  let running = false;
-  let again = false;
-  const run = async (): Promise<void> => {
-    if (running) { again = true; return; }
-    running = true;
-    try {
-      do { again = false; await load(); } while (again);
-    } finally { running = false; }
+export class LiveRefresh implements ReactiveController {
+  #running = false;
+  #again = false;
+  readonly #onEvent = (e: Event): void => {
+    const event = (e as CustomEvent<QuittanceEvent>).detail;
+    if (!this.concerns(event)) return;
+    this.seen?.(event);
+    void this.run().catch(() => undefined);
   };
-  return () => void run().catch(() => undefined);
+
+  constructor(host: ReactiveControllerHost, private readonly concerns: (event: QuittanceEvent) => boolean, private readonly load: () => Promise<void>, private readonly seen?: (event: QuittanceEvent) => void) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    live.addEventListener("event", this.#onEvent);
+  }
+
+  hostDisconnected(): void {
+    live.removeEventListener("event", this.#onEvent);
+  }
+
+  private async run(): Promise<void> {
+    if (this.#running) { this.#again = true; return; }
+    this.#running = true;
+    try {
+      do { this.#again = false; await this.load(); } while (this.#again);
+    } finally { this.#running = false; }
+  }
 }

@@ -12,7 +12,7 @@ import type { CreditNote } from "../../../shared/schemas/credit-notes";
 import type { InvoiceSchema } from "../../../shared/schemas/invoices";
 import { api, ApiError } from "../api";
 import { date, money, register, t } from "../i18n";
-import { announce, live, refresher, type QuittanceEvent } from "../live";
+import { announce, LiveRefresh, type QuittanceEvent } from "../live";
 import { link, setTitle } from "../router";
 import { canWrite } from "../session";
 import { base, tokens } from "../styles";
@@ -43,23 +43,15 @@ export class QcCustomerDetail extends LitElement {
   private editing = false;
   private message = "";
   private error = "";
-  private readonly refresh = refresher(() => this.load(true));
-  private readonly onEvent = (e: Event): void => {
-    const event = (e as CustomEvent<QuittanceEvent & { customer?: string | null }>).detail;
+  private readonly refresh = new LiveRefresh(this, (event: QuittanceEvent & { customer?: string | null }) => {
     const mine = event.customer === this.params.id || ((event.customer ?? null) === null && /^(invoice|payment|credit_note)\./.test(event.type));
-    if (!mine || !/^(customer|invoice|payment|credit_note)\./.test(event.type)) return;
-    this.refresh();
-  };
+    return mine && /^(customer|invoice|payment|credit_note)\./.test(event.type);
+  }, () => this.load(true));
 
   override connectedCallback(): void {
     super.connectedCallback();
     setTitle(t("customer.title"));
-    live.addEventListener("event", this.onEvent);
     void this.load(false);
-  }
-  override disconnectedCallback(): void {
-    live.removeEventListener("event", this.onEvent);
-    super.disconnectedCallback();
   }
 
   private get customerId(): string { return this.params.id ?? ""; }

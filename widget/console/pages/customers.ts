@@ -10,7 +10,7 @@ import { css, html, LitElement, nothing } from "lit";
 import type { Customer } from "../../../shared/schemas/customers";
 import { api, ApiError } from "../api";
 import { register, t } from "../i18n";
-import { announce, live, refresher } from "../live";
+import { announce, LiveRefresh } from "../live";
 import { link, navigate, setTitle } from "../router";
 import { canWrite } from "../session";
 import { base, tokens } from "../styles";
@@ -38,21 +38,12 @@ export class QcCustomers extends LitElement {
   private error = "";
   private created: Customer | null = null;
   private formOpen = false;
-  private readonly refresh = refresher(() => this.load(true));
-  private readonly onEvent = (e: Event): void => {
-    if (!/^(customer|invoice|payment|credit_note)\./.test((e as CustomEvent<{ type: string }>).detail.type)) return;
-    this.refresh();
-  };
+  private readonly refresh = new LiveRefresh(this, (event) => /^(customer|invoice|payment|credit_note)\./.test(event.type), () => this.load(true));
 
   override connectedCallback(): void {
     super.connectedCallback();
     setTitle(t("customers.title"));
-    live.addEventListener("event", this.onEvent);
     void this.load(false);
-  }
-  override disconnectedCallback(): void {
-    live.removeEventListener("event", this.onEvent);
-    super.disconnectedCallback();
   }
 
   private async load(announceIt: boolean): Promise<void> {

@@ -15,7 +15,7 @@ import { api } from "../api";
 import { money, register, t } from "../i18n";
 import { setTitle } from "../router";
 import { base, tokens } from "../styles";
-import { announce, live, refresher } from "../live";
+import { announce, LiveRefresh } from "../live";
 
 register({
   fr: { "dashboard.title": "Tableau de bord", "dashboard.outstanding": "Encours", "dashboard.overdue": "En retard", "dashboard.dso": "DSO (jours)", "dashboard.month": "Encaissé ce mois", "dashboard.vs": "(mois dernier : {amount})", "dashboard.forecast": "prévision", "dashboard.aging": "Balance âgée", "dashboard.cash": "Encaissements et prévision", "dashboard.activity": "Activité en direct", "dashboard.quiet": "Les paiements, relances ouvertes et factures émises s'afficheront ici dès qu'ils arrivent.", "dashboard.colon": " : ", "dashboard.updated": "Totaux mis à jour", "dashboard.paid": "{number} payée — {amount}", "dashboard.opened": "relance ouverte par {name}", "dashboard.payment": "Paiement reçu — {amount} ({method})", "dashboard.method.card": "carte", "dashboard.method.bank_transfer": "virement", "dashboard.method.cheque": "chèque", "dashboard.method.cash": "espèces", "dashboard.method.other": "autre", "dashboard.method.paypal": "PayPal", "dashboard.method.stripe_checkout": "Stripe Checkout", "dashboard.method.sandbox": "carte de test" },
@@ -53,22 +53,16 @@ export class QcDashboard extends LitElement {
   private months: CollectionsReport | null = null;
   private activity: string[] = [];
   private charts: { aging?: Chart; cash?: Chart } = {};
-  private readonly onEvent = (e: Event): void => {
-    const line = sentence((e as CustomEvent<LiveEvent>).detail);
+  // Every event may move a figure; those that make a sentence go on the activity list at once.
+  private readonly refresh = new LiveRefresh(this, () => true, () => this.load(true), (event) => {
+    const line = sentence(event as LiveEvent);
     if (line) this.activity = [line, ...this.activity].slice(0, 20);
-    this.refresh();
-  };
-  private readonly refresh = refresher(() => this.load(true));
+  });
 
   override connectedCallback(): void {
     super.connectedCallback();
     setTitle(t("dashboard.title"));
-    live.addEventListener("event", this.onEvent);
     void this.load(false);
-  }
-  override disconnectedCallback(): void {
-    live.removeEventListener("event", this.onEvent);
-    super.disconnectedCallback();
   }
 
   private async load(announceIt: boolean): Promise<void> {

@@ -13,7 +13,7 @@ import { currencyExponent, isCurrency } from "../../../shared/currencies";
 import { decimalToMinor } from "../../../shared/minor-units";
 import { api, ApiError } from "../api";
 import { date, dateTime, money, register, t } from "../i18n";
-import { announce, live, refresher } from "../live";
+import { announce, LiveRefresh } from "../live";
 import { link, setTitle } from "../router";
 import { canWrite } from "../session";
 import { base, tokens } from "../styles";
@@ -43,20 +43,12 @@ export class QcInvoiceDetail extends LitElement {
   private customer: { name: string; email: string } | null = null;
   private message = "";
   private error = "";
-  private readonly refresh = refresher(() => this.load());
-  private readonly onEvent = (e: Event): void => {
-    // Any change that may touch this invoice (its reminders' opens carry the reminder, not always the invoice): refetch.
-    if (/^(invoice|payment|credit_note|reminder)\./.test((e as CustomEvent<{ type: string }>).detail.type)) this.refresh();
-  };
+  // Any change that may touch this invoice (its reminders' opens carry the reminder, not always the invoice).
+  private readonly refresh = new LiveRefresh(this, (event) => /^(invoice|payment|credit_note|reminder)\./.test(event.type), () => this.load());
 
   override connectedCallback(): void {
     super.connectedCallback();
-    live.addEventListener("event", this.onEvent);
     void this.load();
-  }
-  override disconnectedCallback(): void {
-    live.removeEventListener("event", this.onEvent);
-    super.disconnectedCallback();
   }
 
   private get invoiceId(): string { return encodeURIComponent(this.params.id ?? ""); }

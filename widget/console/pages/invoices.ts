@@ -11,7 +11,7 @@ import type { InvoiceSchema } from "../../../shared/schemas/invoices";
 import { INVOICE_STATUSES } from "../../../shared/status";
 import { api, ApiError } from "../api";
 import { date, money, register, t } from "../i18n";
-import { announce, live, refresher, type QuittanceEvent } from "../live";
+import { announce, LiveRefresh, type QuittanceEvent } from "../live";
 import { link, navigate, setTitle } from "../router";
 import { canWrite } from "../session";
 import { base, tokens } from "../styles";
@@ -43,23 +43,13 @@ export class QcInvoices extends LitElement {
   private selected = new Map<string, Invoice>();
   private results: string[] = [];
   private transferOpen = false;
-  private readonly refresh = refresher(() => this.load(true));
-  private readonly onEvent = (e: Event): void => {
-    const event = (e as CustomEvent<QuittanceEvent>).detail;
-    if (!/^(invoice|payment|credit_note|reminder)\./.test(event.type)) return;
-    this.patch(event);
-    this.refresh();
-  };
+  // The event's figures go on its row at once; the reload that follows brings the rest.
+  private readonly refresh = new LiveRefresh(this, (event) => /^(invoice|payment|credit_note|reminder)\./.test(event.type), () => this.load(true), (event) => this.patch(event));
 
   override connectedCallback(): void {
     super.connectedCallback();
     setTitle(t("invoices.title"));
-    live.addEventListener("event", this.onEvent);
     void this.load(false);
-  }
-  override disconnectedCallback(): void {
-    live.removeEventListener("event", this.onEvent);
-    super.disconnectedCallback();
   }
 
   /** Shows an invoice event's snapshot on its row at once (the reload that follows brings the rest). */

@@ -10,7 +10,7 @@ import { css, html, LitElement, nothing } from "lit";
 import type { BankStatement, StatementLine } from "../../../shared/schemas/bank-statements";
 import { api, ApiError } from "../api";
 import { date, dateTime, money, register, t } from "../i18n";
-import { announce, live, refresher } from "../live";
+import { announce, LiveRefresh } from "../live";
 import { link, setTitle } from "../router";
 import { canWrite } from "../session";
 import { base, tokens } from "../styles";
@@ -55,20 +55,11 @@ export class QcStatementDetail extends LitElement {
   private lineErrors = new Map<number, string>();
   private error = "";
   private message = "";
-  private readonly refresh = refresher(() => this.refreshShown());
-  private readonly onEvent = (e: Event): void => {
-    if (!/^(payment|invoice)\./.test((e as CustomEvent<{ type: string }>).detail.type)) return;
-    this.refresh();
-  };
+  private readonly refresh = new LiveRefresh(this, (event) => /^(payment|invoice)\./.test(event.type), () => this.refreshShown());
 
   override connectedCallback(): void {
     super.connectedCallback();
-    live.addEventListener("event", this.onEvent);
     void this.load(false);
-  }
-  override disconnectedCallback(): void {
-    live.removeEventListener("event", this.onEvent);
-    super.disconnectedCallback();
   }
 
   private get statementId(): string { return encodeURIComponent(this.params.id ?? ""); }

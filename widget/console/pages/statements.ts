@@ -9,7 +9,7 @@ import { css, html, LitElement, nothing } from "lit";
 import type { BankStatement } from "../../../shared/schemas/bank-statements";
 import { api, ApiError } from "../api";
 import { date, dateTime, register, t } from "../i18n";
-import { announce, live, refresher } from "../live";
+import { announce, LiveRefresh } from "../live";
 import { link, navigate, setTitle } from "../router";
 import { canWrite } from "../session";
 import { base, tokens } from "../styles";
@@ -36,22 +36,13 @@ export class QcStatements extends LitElement {
   private error = "";
   private result: BankStatement | null = null;
   private busy = false;
-  private readonly refresh = refresher(() => this.load(true));
-  private readonly onEvent = (e: Event): void => {
-    // Another tab's import or allocation changes the counts.
-    if (!/^(payment|invoice)\./.test((e as CustomEvent<{ type: string }>).detail.type)) return;
-    this.refresh();
-  };
+  // Another tab's import or allocation changes the counts.
+  private readonly refresh = new LiveRefresh(this, (event) => /^(payment|invoice)\./.test(event.type), () => this.load(true));
 
   override connectedCallback(): void {
     super.connectedCallback();
     setTitle(t("stm.title"));
-    live.addEventListener("event", this.onEvent);
     void this.load(false);
-  }
-  override disconnectedCallback(): void {
-    live.removeEventListener("event", this.onEvent);
-    super.disconnectedCallback();
   }
 
   private async load(announceIt: boolean): Promise<void> {
