@@ -115,14 +115,20 @@ export async function merchantName(db: D1Database, merchantId: string): Promise<
 }
 
 /**
- * Records one sign-in attempt from an address and answers how many it made since `since` (this one included).
- * @example await countSignInAttempt(db, "203.0.113.9", now, oneMinuteAgo)
+ * Records one sign-in attempt from an address and answers how many it made since `since` (this one
+ * included) and the attempt's row, to take back if it succeeds.
+ * @example const { count, attempt } = await countSignInAttempt(db, "203.0.113.9", now, oneMinuteAgo)
  */
-export async function countSignInAttempt(db: D1Database, address: string, at: string, since: string): Promise<number> {
-  const [, , count] = await db.batch([
+export async function countSignInAttempt(db: D1Database, address: string, at: string, since: string): Promise<{ count: number; attempt: number }> {
+  const [, inserted, count] = await db.batch([
     db.prepare("DELETE FROM console_sign_in_attempts WHERE at <= ?").bind(since),
-    db.prepare("INSERT INTO console_sign_in_attempts (address, at) VALUES (?, ?)").bind(address, at),
+    db.prepare("INSERT INTO console_sign_in_attempts (address, at) VALUES (?, ?) RETURNING rowid AS attempt").bind(address, at),
     db.prepare("SELECT count(*) AS n FROM console_sign_in_attempts WHERE address = ? AND at > ?").bind(address, since),
   ]);
-  return (count!.results[0] as { n: number }).n;
+  return { count: (count!.results[0] as { n: number }).n, attempt: (inserted!.results[0] as { attempt: number }).attempt };
+}
+
+/** Takes back an attempt that signed in (only failures count against an address). @example await forgetSignInAttempt(db, attempt) */
+export async function forgetSignInAttempt(db: D1Database, attempt: number): Promise<void> {
+  await db.prepare("DELETE FROM console_sign_in_attempts WHERE rowid = ?").bind(attempt).run();
 }

@@ -6,7 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireConsoleOrigin, requireConsoleWriteHeaders } from "../auth/console-guard";
 import {
-  consoleCookie, consoleSessionFor, consoleSessionView, consoleToken, limitSignIn, signIn, signOut,
+  consoleCookie, consoleSessionFor, consoleSessionView, consoleToken, limitedSignIn, signIn, signOut,
 } from "../auth/console-sessions";
 import { ApiError } from "../errors";
 import { createRouter, jsonBody, jsonResponse, problemResponses } from "../lib/router";
@@ -36,14 +36,13 @@ consoleSessions.openapi(
   createRoute({
     method: "post", path: "/session", tags: ["Console"],
     summary: "Sign in to the console with a secret key or a one-time sign-in link; answers the session and sets its cookie",
-    description: "Same-origin only (Origin must be the Worker's own). Rate limited per address. The cookie is `__Host-quittance_console` (HttpOnly, Secure, SameSite=Strict).",
+    description: "Same-origin only (Origin must be the Worker's own). Rate limited per address: past 10 failed attempts in a minute, 429. The cookie is `__Host-quittance_console` (HttpOnly, Secure, SameSite=Strict).",
     request: { body: jsonBody(ConsoleSessionCreate) },
     responses: { 201: jsonResponse(ConsoleSession, "Signed in; Set-Cookie carries the session."), ...problemResponses },
   }),
   async (c) => {
     requireConsoleOrigin(c.env, c.req.raw);
-    await limitSignIn(c.env.DB, c.req.header("cf-connecting-ip") ?? "local", new Date());
-    const { token, row } = await signIn(c.env.DB, c.req.valid("json"), new Date());
+    const { token, row } = await limitedSignIn(c.env.DB, c.req.header("cf-connecting-ip") ?? "local", new Date(), () => signIn(c.env.DB, c.req.valid("json"), new Date()));
     c.header("set-cookie", consoleCookie(token));
     c.header("cache-control", "no-store");
     return c.json(consoleSessionView(row), 201);

@@ -57,7 +57,27 @@ describe("console session expiry", () => {
 });
 
 describe("console sign-in attempts", () => {
-  it("should answer 429 with Retry-After past the attempts an address may make in a minute, good key or not", async () => {
+  it("should not count sign-ins that succeed: many people behind one address sign in one after the other", async () => {
+    const merchant = await createMerchant();
+    const headers = { origin: ORIGIN, "cf-connecting-ip": "10.3.0.9" };
+    for (let attempt = 0; attempt < SIGN_IN_ATTEMPTS_PER_MINUTE * 3; attempt += 1) {
+      expect((await api(null, "POST", "/v1/console/session", { key: merchant.key }, headers)).status).toBe(201);
+    }
+    // Failures still count among them: the limit is reached after exactly that many.
+    for (let attempt = 0; attempt < SIGN_IN_ATTEMPTS_PER_MINUTE; attempt += 1) {
+      expect((await api(null, "POST", "/v1/console/session", { key: `sk_test_guess${attempt}` }, headers)).status).toBe(401);
+    }
+    expect((await api(null, "POST", "/v1/console/session", { key: merchant.key }, headers)).status).toBe(429);
+  });
+
+  it("should count a burst of parallel guesses before checking any, so the burst cannot outrun the limit", async () => {
+    const headers = { origin: ORIGIN, "cf-connecting-ip": "10.3.0.10" };
+    const statuses = await Promise.all(Array.from({ length: 40 }, (_, attempt) => api(null, "POST", "/v1/console/session", { key: `sk_test_burst${attempt}` }, headers).then((response) => response.status)));
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(SIGN_IN_ATTEMPTS_PER_MINUTE);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(40 - SIGN_IN_ATTEMPTS_PER_MINUTE);
+  });
+
+  it("should answer 429 with Retry-After past the failed attempts an address may make in a minute, good key or not", async () => {
     const merchant = await createMerchant();
     const headers = { origin: ORIGIN, "cf-connecting-ip": "10.3.0.1" };
     for (let attempt = 0; attempt < SIGN_IN_ATTEMPTS_PER_MINUTE; attempt += 1) {
