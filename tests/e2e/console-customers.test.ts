@@ -57,16 +57,14 @@ async function pageFigures(page: Page): Promise<{ total: number; overdue: number
 }
 
 async function openCustomer(customer: string, options: { readOnly?: boolean } = {}): Promise<Page> {
-  const page = await openConsole(context, options);
-  await page.goto(`${base()}/console/customers/${customer}`);
+  const page = await openConsole(context, { ...options, path: `/console/customers/${customer}` });
   await page.locator("qc-customer-detail [data-balances]").waitFor();
   return page;
 }
 
 describe("the console's customers", () => {
   it("should create a customer from the form by keyboard, showing a refused SIREN beside its field first, and find it through the API", async () => {
-    const page = await openConsole(context);
-    await page.goto(`${base()}/console/customers`);
+    const page = await openConsole(context, { path: `/console/customers` });
     await page.locator("qc-customers h1").waitFor();
     await tabTo(page, /Nouveau client/);
     await page.keyboard.press("Enter");
@@ -167,8 +165,7 @@ describe("the console's customers", () => {
   it("should page the search results 20 at a time with the pager, keeping the search in the address bar", async () => {
     const tag = `pagin${Date.now().toString(36)}`;
     for (let index = 0; index < 21; index += 1) await expectCall(201, key(), "POST", "/v1/customers", { name: `Client ${tag} ${index}`, email: `${tag}.${index}@example.com` });
-    const page = await openConsole(context);
-    await page.goto(`${base()}/console/customers?q=${tag}`);
+    const page = await openConsole(context, { path: `/console/customers?q=${tag}` });
     await expect.poll(() => page.locator("qc-customers tbody tr").count()).toBe(20);
     await tabTo(page, /Page suivante/);
     await page.keyboard.press("Enter");

@@ -20,8 +20,7 @@ const BOM = [0xef, 0xbb, 0xbf];
 const FEC_HEADER = "JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\tPieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\tValidDate\tMontantdevise\tIdevise\r\n";
 
 async function openExports(options: { readOnly?: boolean } = {}): Promise<Page> {
-  const page = await openConsole(context, options);
-  await page.goto(`${base()}/console/exports`);
+  const page = await openConsole(context, { ...options, path: `/console/exports` });
   await page.locator("qc-exports h1").waitFor();
   return page;
 }

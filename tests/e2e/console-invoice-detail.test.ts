@@ -25,8 +25,7 @@ async function overdueInvoice(name: string, email: string): Promise<{ id: string
 describe("the console's invoice page", () => {
   it("should remind by keyboard, then show 'opened' on the timeline when the email's tracked pixel loads", async () => {
     const invoice = await overdueInvoice("Boulangerie Martin Détail", "martin.detail@example.com");
-    const page = await openConsole(context);
-    await page.goto(`${base()}/console/invoices/${invoice.id}`);
+    const page = await openConsole(context, { path: `/console/invoices/${invoice.id}` });
     await page.locator("qc-invoice-detail h1", { hasText: invoice.number }).waitFor();
     await page.locator('[data-live="open"]').waitFor();
     await tabTo(page, /Relancer maintenant/);
@@ -51,8 +50,7 @@ describe("the console's invoice page", () => {
 
   it("should pause reminders and record a promise to pay, saying why reminders are held", async () => {
     const invoice = await overdueInvoice("Traiteur Promesse", "promesse@example.com");
-    const page = await openConsole(context);
-    await page.goto(`${base()}/console/invoices/${invoice.id}`);
+    const page = await openConsole(context, { path: `/console/invoices/${invoice.id}` });
     await page.locator("qc-invoice-detail h1", { hasText: invoice.number }).waitFor();
     await page.locator("qc-invoice-detail button", { hasText: "Mettre en pause" }).click();
     await page.locator('qc-invoice-detail [data-held="paused"]').waitFor();
@@ -69,8 +67,7 @@ describe("the console's invoice page", () => {
 
   it("should show the accountant the invoice and its timeline with no write control", async () => {
     const invoice = await overdueInvoice("Cabinet Lecture", "lecture@example.com");
-    const page = await openConsole(context, { readOnly: true });
-    await page.goto(`${base()}/console/invoices/${invoice.id}`);
+    const page = await openConsole(context, { readOnly: true, path: `/console/invoices/${invoice.id}` });
     await page.locator("qc-invoice-detail h1", { hasText: invoice.number }).waitFor();
     expect(await writeControls(page)).toEqual([]);
     expect(await page.locator("qc-invoice-detail button").count()).toBe(0);

@@ -29,8 +29,7 @@ async function invoicesOf(id: string): Promise<Invoice[]> {
 const plain = (text: string | null) => (text ?? "").replace(/[\s\u00a0\u202f]+/g, " ").trim();
 
 async function openNew(path: string, options: { readOnly?: boolean } = {}): Promise<Page> {
-  const page = await openConsole(context, options);
-  await page.goto(`${base()}${path}`);
+  const page = await openConsole(context, { ...options, path: `${path}` });
   await page.locator("qc-invoice-new h1").waitFor();
   return page;
 }
@@ -39,8 +38,7 @@ describe("the console's new invoice", () => {
   it("should create an invoice of two lines by keyboard only, show the server's totals and issue it", async () => {
     const id = await customer("Atelier Clavier Nouveau", "atelier.clavier@example.com");
     // From the list, as the owner finds it: the "New invoice" link, by keyboard.
-    const page = await openConsole(context);
-    await page.goto(`${base()}/console/invoices`);
+    const page = await openConsole(context, { path: `/console/invoices` });
     await page.locator("qc-invoices h1").waitFor();
     await tabTo(page, /Nouvelle facture/);
     await page.keyboard.press("Enter");

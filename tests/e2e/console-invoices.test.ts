@@ -31,8 +31,7 @@ async function overdueInvoices(name: string, amounts: number[]): Promise<{ custo
 
 /** Opens the invoice list filtered to one customer and waits for its rows. */
 async function openList(customer: string, rows: number, options: { readOnly?: boolean } = {}): Promise<Page> {
-  const page = await openConsole(context, options);
-  await page.goto(`${base()}/console/invoices?customer=${customer}`);
+  const page = await openConsole(context, { ...options, path: `/console/invoices?customer=${customer}` });
   await page.locator("qc-invoices h1").waitFor();
   await expect.poll(() => page.locator("qc-invoices tbody tr").count()).toBe(rows);
   return page;

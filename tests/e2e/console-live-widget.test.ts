@@ -54,8 +54,7 @@ function changed(page: Page, path: string[], before: string): Promise<number> {
 
 describe("the console while a client pays in the widget", () => {
   it("should change the invoice list and the outstanding total within a second of the client's payment, without a reload", async () => {
-    const list = await openConsole(owner);
-    await list.goto(`${base()}/console/invoices?customer=${customer}`);
+    const list = await openConsole(owner, { path: `/console/invoices?customer=${customer}` });
     const row = list.locator(`qc-invoices tr[data-invoice="${invoice.id}"]`);
     await row.waitFor();
     await list.locator('[data-live="open"]').waitFor();

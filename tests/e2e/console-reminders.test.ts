@@ -19,8 +19,7 @@ describe("the console's reminders", () => {
     const customer = (await expectCall<{ id: string }>(201, key(), "POST", "/v1/customers", { name: "Fromagerie Aperçu", email: "apercu@example.com", locale: "fr" })).id;
     await expectCall(201, key(), "POST", "/v1/invoices", { customer, currency: "eur", net_days: 30, lines: [{ description: "Comté", quantity: 2, unit_amount: 1800, tax_rate: 550 }], issue: true });
     const before = await expectCall<{ reminders: unknown; email_signature: string }>(200, key(), "GET", "/v1/settings");
-    const page = await openConsole(context);
-    await page.goto(`${base()}/console/reminders`);
+    const page = await openConsole(context, { path: `/console/reminders` });
     await page.locator("qc-reminders h1").waitFor();
     await page.locator("qc-reminders [data-preview-text]").waitFor();
     const subject = page.locator("qc-reminders #subject-0-fr");
@@ -52,8 +51,7 @@ describe("the console's reminders", () => {
   }, 90_000);
 
   it("should show the accountant the policy and the preview with no write control", async () => {
-    const page = await openConsole(context, { readOnly: true });
-    await page.goto(`${base()}/console/reminders`);
+    const page = await openConsole(context, { readOnly: true, path: `/console/reminders` });
     await page.locator("qc-reminders h1").waitFor();
     await page.locator("qc-reminders fieldset").first().waitFor();
     expect(await writeControls(page)).toEqual([]);

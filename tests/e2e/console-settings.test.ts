@@ -37,8 +37,7 @@ afterAll(async () => {
 interface SettingsBody { seller: Record<string, unknown>; numbering: unknown; default_terms: unknown; allowed_origins: string[]; bank_account: unknown }
 
 async function openSettings(options: { readOnly?: boolean } = {}) {
-  const page = await openConsole(context, options);
-  await page.goto(`${base()}/console/settings`);
+  const page = await openConsole(context, { ...options, path: `/console/settings` });
   await page.locator("qc-settings section[data-section=seller]").waitFor();
   return page;
 }

@@ -48,8 +48,7 @@ describe("the console's bank statements", () => {
       { amount: "9.99", ref: `D-${run}`, credit: false, unstructured: "frais bancaires" },
     ], { messageId: `MSG-${run}` });
 
-    const page = await openConsole(context);
-    await page.goto(`${base()}/console/statements`);
+    const page = await openConsole(context, { path: `/console/statements` });
     await page.locator("qc-statements h1").waitFor();
     await page.locator("qc-statements #statement-file").setInputFiles({ name: "releve.xml", mimeType: "application/xml", buffer: Buffer.from(file) });
     await page.locator("qc-statements button[type=submit]").click();
@@ -113,8 +112,7 @@ describe("the console's bank statements", () => {
   }, 150_000);
 
   it("should show the accountant the statements and their lines with no write control", async () => {
-    const page = await openConsole(context, { readOnly: true });
-    await page.goto(`${base()}/console/statements`);
+    const page = await openConsole(context, { readOnly: true, path: `/console/statements` });
     await page.locator("qc-statements h1").waitFor();
     await page.locator("qc-statements tr[data-statement]").first().waitFor();
     expect(await writeControls(page)).toEqual([]);

@@ -8,13 +8,15 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core
 
 /**
  * Opens the console signed in as the e2e demo merchant (full access, or the accountant's read-only
- * key) through a one-time sign-in link, and waits for the dashboard's heading.
- * @example const page = await openConsole(context, { readOnly: true })
+ * key) through a one-time sign-in link, on the dashboard or straight on `path` (a link opened on a
+ * console page signs in there), and waits for the page's heading.
+ * @example const page = await openConsole(context, { readOnly: true, path: "/console/invoices" })
  */
-export async function openConsole(context: BrowserContext, options: { readOnly?: boolean } = {}): Promise<Page> {
+export async function openConsole(context: BrowserContext, options: { readOnly?: boolean; path?: string } = {}): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(await consoleLink({ readOnly: options.readOnly ?? false }));
-  await page.locator("qc-dashboard h1").waitFor();
+  const link = new URL(await consoleLink({ readOnly: options.readOnly ?? false }));
+  await page.goto(options.path ? `${new URL(options.path, link).href}${link.hash}` : link.href);
+  await page.locator(options.path ? "qc-app main h1" : "qc-dashboard h1").waitFor();
   return page;
 }
 

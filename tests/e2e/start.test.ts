@@ -19,11 +19,12 @@ const stateDir = mkdtempSync(join(tmpdir(), "quittance-start-"));
 
 afterAll(async () => {
   await context?.close();
-  if (child && child.exitCode === null) {
+  // npm, the start script and wrangler dev are one process group: Ctrl-C's signal goes to all of it.
+  if (child?.pid !== undefined && child.exitCode === null) {
     const exited = new Promise((done) => child!.once("exit", done));
-    child.kill("SIGINT");
+    process.kill(-child.pid, "SIGINT");
     await Promise.race([exited, new Promise((done) => setTimeout(done, 10_000))]);
-    if (child.exitCode === null) child.kill("SIGKILL");
+    try { process.kill(-child.pid, "SIGKILL"); } catch { /* the group is gone */ }
   }
   rmSync(stateDir, { recursive: true, force: true });
 });
@@ -32,9 +33,10 @@ afterAll(async () => {
 async function start(port: number): Promise<string> {
   child = spawn("npm", ["start"], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), QUITTANCE_STATE_DIR: stateDir },
+    // The suite's own server serves .build/public (built by `npm test`): rebuilding it under that server would break it.
+    env: { ...process.env, PORT: String(port), QUITTANCE_STATE_DIR: stateDir, QUITTANCE_SKIP_BUILD: "1" },
     stdio: ["ignore", "pipe", "pipe"],
-    detached: false,
+    detached: true,
   });
   let printed = "";
   child.stdout!.on("data", (chunk: Buffer) => (printed += chunk.toString()));

@@ -71,7 +71,8 @@ class QcApp extends LitElement {
     live.addEventListener("status", (event) => (this.liveState = (event as CustomEvent<"open" | "reconnecting">).detail));
     const link = /#link=(qcl_[\w-]+)/.exec(location.hash)?.[1];
     try {
-      if (link) history.replaceState(null, "", "/console");
+      // The link leaves the address bar at once; a link made for a page (…/console/invoices#link=…) stays on it.
+      if (link) history.replaceState(null, "", location.pathname.startsWith("/console/sign-in") ? "/console" : location.pathname + location.search);
       setSession(link ? await api<ConsoleSession>("/v1/console/session", { method: "POST", body: { link } }) : await api<ConsoleSession>("/v1/console/session"));
       startLive();
     } catch (caught) {

@@ -91,8 +91,13 @@ async function main(): Promise<void> {
   process.chdir(root);
   ensureDevVars();
   if (await portInUse(PORT)) throw new Error(`port ${PORT} is already in use: stop the other server (or set PORT) and run npm start again`);
-  console.log("› building assets");
-  await buildAssets();
+  // QUITTANCE_SKIP_BUILD=1 serves the assets already in .build/public (a second instance beside a
+  // running one, which serves the same folder and must not see it rebuilt under it).
+  if (process.env.QUITTANCE_SKIP_BUILD === "1") console.log("› using the assets already built in .build/public");
+  else {
+    console.log("› building assets");
+    await buildAssets();
+  }
   console.log("› applying D1 migrations (local)");
   applyMigrations(local);
   let keys = await ensureDemoMerchant();
