@@ -112,6 +112,10 @@ describe("the console", () => {
     expect(await page.evaluate(async () => (await fetch("/v1/console/session")).status)).toBe(401);
     await shot(page, "console-sign-in");
     expect(await axe(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: "dark" });
+    expect(await axe(page)).toEqual([]);
+    await shot(page, "console-sign-in-dark");
+    await page.emulateMedia({ colorScheme: "light" });
     await page.reload();
     await page.getByLabel(/Clé secrète/).fill(inject("e2eReadOnlyKey"));
     await page.keyboard.press("Enter");
